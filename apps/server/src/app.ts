@@ -1,0 +1,183 @@
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { Authenticator } from './auth/authenticator.js';
+import { loadDevSecret } from './auth/dev-secret.js';
+import { TokenVerifier } from './auth/token-verifier.js';
+import type { Config } from './config.js';
+import type { Door } from './gateways/door.js';
+import { DOORS } from './gateways/doors.js';
+import { UpgradeRouter } from './gateways/upgrade-router.js';
+import { buildHttp } from './http/build-http.js';
+import { FileTypeMediaInspector } from './media/file-type-inspector.js';
+import { Metrics } from './metrics.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import { createRealtimeBackends, type RealtimeBackends } from './realtime/realtime-backends.js';
+import { DeliveryService } from './services/delivery-service.js';
+import { ExchangeService } from './services/exchange-service.js';
+import { MediaService } from './services/media-service.js';
+import { MessagingService } from './services/messaging-service.js';
+import { PresenceService } from './services/presence-service.js';
+import type { Services } from './services/services.js';
+import { SessionRegistry } from './services/session-registry.js';
+import { TypingService } from './services/typing-service.js';
+import { UserDirectory } from './services/user-directory.js';
+import { UserService } from './services/user-service.js';
+import { DirectoryBlobStore, MemoryBlobStore } from './storage/blob-store.js';
+import { openDatabase } from './storage/open-database.js';
+import { PostgresBlockStore } from './storage/postgres-block-store.js';
+import { PostgresConversationStore } from './storage/postgres-conversation-store.js';
+import { PostgresMediaStore } from './storage/postgres-media-store.js';
+import { PostgresMessageStore } from './storage/postgres-message-store.js';
+import { PostgresUpdateLog } from './storage/postgres-update-log.js';
+import { PostgresUserStore } from './storage/postgres-user-store.js';
+import type { SqlClient } from './storage/sql-client.js';
+
+/** Replaceable parts, for tests and for embedding. */
+export interface AppOverrides {
+  db?: SqlClient;
+  realtime?: RealtimeBackends;
+  clock?: Clock;
+  /** Pino options, or false for silence (the default under Vitest). */
+  logger?: boolean | object;
+}
+
+export interface ParleyApp extends AsyncDisposable {
+  readonly config: Readonly<Config>;
+  readonly http: FastifyInstance;
+  readonly server: Server;
+  readonly services: Services;
+  readonly registry: SessionRegistry;
+  readonly auth: Authenticator;
+  readonly metrics: Metrics;
+  readonly db: SqlClient;
+  /** Starts listening; resolves to the base URL (`http://host:port`). */
+  listen(): Promise<string>;
+  /** SIGTERM path: stop accepting, tell clients to reconnect elsewhere, finish writes, release everything. */
+  shutdown(): Promise<void>;
+}
+
+/** The composition root: wires ports to implementations and doors to services. Never listens by itself. */
+export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<ParleyApp> {
+  const clock = overrides.clock ?? systemClock;
+  const db = overrides.db ?? (await openDatabase(config));
+  const realtime = overrides.realtime ?? (await createRealtimeBackends(config));
+  const registry = new SessionRegistry();
+  const metrics = new Metrics(() => registry.size, !process.env.VITEST);
+
+  const users = new PostgresUserStore(db);
+  const conversations = new PostgresConversationStore(db);
+  const messages = new PostgresMessageStore(db);
+  const blocks = new PostgresBlockStore(db);
+  const blobs = config.dataDir === 'memory://' ? new MemoryBlobStore() : new DirectoryBlobStore(join(config.dataDir, 'media'));
+  const mediaStore = new PostgresMediaStore(db, blobs);
+  const mediaUrl = (key: string) => `${config.publicUrl ? config.publicUrl.replace(/\/$/, '') : ''}/media/${key}`;
+
+  const delivery = new DeliveryService(realtime.bus, registry);
+  const messaging = new MessagingService({
+    messages,
+    conversations,
+    users,
+    media: mediaStore,
+    updates: new PostgresUpdateLog(db),
+    presence: realtime.presence,
+    sendLimiter: realtime.sendLimiter,
+    delivery,
+    clock,
+    mediaUrl,
+    batch: { maxBatch: config.writeBatchMax, concurrency: config.writeConcurrency },
+  });
+  const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock });
+  registry.onLifecycle({
+    firstSessionOpened: async (userId) => {
+      await realtime.bus.watchUser(userId);
+      await presence.firstSessionOpened(userId);
+    },
+    lastSessionClosed: async (userId) => {
+      await realtime.bus.unwatchUser(userId);
+      await presence.lastSessionClosed(userId);
+    },
+  });
+  const directory = new UserDirectory(users);
+  const services: Services = {
+    messaging,
+    exchange: new ExchangeService({ messages, users, blocks, delivery, messaging }),
+    typing: new TypingService({ conversations, blocks, limiter: realtime.typingLimiter, delivery }),
+    presence,
+    users: new UserService({ users, blocks, directory }),
+    media: new MediaService({
+      store: mediaStore,
+      inspector: new FileTypeMediaInspector(),
+      limits: { image: config.media.imageMaxBytes, voice: config.media.voiceMaxBytes, video: config.media.videoMaxBytes },
+      url: mediaUrl,
+    }),
+    delivery,
+    blocks,
+  };
+
+  const hs256Secret = config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : null;
+  const devSecret = config.devAuth ? (hs256Secret ?? (await loadDevSecret(config.dataDir))) : null;
+  const verifier = new TokenVerifier({
+    secret: hs256Secret ?? devSecret,
+    jwksUrl: config.jwt.jwksUrl,
+    issuer: config.jwt.issuer,
+    audience: config.jwt.audience,
+    userClaim: config.jwt.userClaim,
+  });
+  const auth = new Authenticator(verifier, directory, devSecret);
+
+  let draining = false;
+  const readiness: { name: string; check: () => Promise<void> }[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
+  if (realtime.check) readiness.push({ name: 'redis', check: realtime.check });
+  const http = await buildHttp({
+    config,
+    services,
+    auth,
+    directory,
+    metrics,
+    readiness,
+    isDraining: () => draining,
+    logger: overrides.logger ?? (process.env.VITEST ? false : { level: config.logLevel }),
+  });
+  if (config.devAuth) http.log.warn('development sign-in is ON (POST /auth/dev-token): anyone can act as any user. Set JWT_SECRET or JWT_JWKS_URL for production.');
+
+  const upgrades = new UpgradeRouter();
+  http.server.on('upgrade', upgrades.handle);
+  const doors: Door[] = DOORS.map((open) => open({ config, http, upgrades, registry, services, auth, logger: http.log, metrics }));
+  await http.ready();
+
+  let closed: Promise<void> | null = null;
+  const shutdown = () =>
+    (closed ??= (async () => {
+      draining = true;
+      // Stop taking new connections first; live ones are told to reconnect elsewhere.
+      http.server.close();
+      await Promise.allSettled(doors.map((d) => d.close()));
+      for (const session of registry.all()) session.close('shutdown');
+      await messaging.drain();
+      services.typing.close();
+      await http.close();
+      await realtime.close();
+      await db.close();
+    })());
+
+  return {
+    config,
+    http,
+    server: http.server,
+    services,
+    registry,
+    auth,
+    metrics,
+    db,
+    async listen() {
+      await http.listen({ port: config.port, host: config.host });
+      const address = http.server.address();
+      if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+      return `http://${host}:${address.port}`;
+    },
+    shutdown,
+    [Symbol.asyncDispose]: shutdown,
+  };
+}

@@ -1,0 +1,44 @@
+import { SignJWT } from 'jose';
+import type { UserDirectory } from '../services/user-directory.js';
+import type { Identity, TokenVerifier } from './token-verifier.js';
+
+/** Shared by every door: verifies a bearer token and makes sure the user row exists. */
+export class Authenticator {
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly directory: UserDirectory,
+    private readonly devSigningSecret: Uint8Array | null,
+  ) {}
+
+  async authenticate(token: string | null | undefined): Promise<Identity> {
+    const identity = await this.verifier.verify(token ?? '');
+    await this.directory.ensure(identity.userId, identity);
+    return identity;
+  }
+
+  /** True while POST /auth/dev-token is enabled. */
+  get devSignInEnabled(): boolean {
+    return this.devSigningSecret !== null;
+  }
+
+  /** A development token for any user id; only while development sign-in is on. */
+  async issueDevToken(userId: number, name?: string, avatar?: string): Promise<string> {
+    if (!this.devSigningSecret) throw new Error('development sign-in is off');
+    const claims: Record<string, unknown> = {};
+    if (name) claims.name = name;
+    if (avatar) claims.avatar = avatar;
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(String(userId))
+      .setIssuedAt()
+      .setExpirationTime('30d')
+      .sign(this.devSigningSecret);
+  }
+}
+
+/** Extracts the token from `Authorization: Bearer …` (case-insensitive scheme) or a bare token. */
+export function bearerToken(header: string | undefined | null): string | null {
+  if (!header) return null;
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}

@@ -1,0 +1,143 @@
+/**
+ * The only reader of process.env. Every setting of contract §1 is parsed, validated and
+ * frozen here; a bad value stops the server with a message that names the variable.
+ */
+import { randomUUID } from 'node:crypto';
+
+export interface MediaLimits {
+  imageMaxBytes: number;
+  voiceMaxBytes: number;
+  videoMaxBytes: number;
+}
+
+export interface JwtConfig {
+  secret: string | null;
+  jwksUrl: string | null;
+  issuer: string | null;
+  audience: string | null;
+  userClaim: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** `postgres://…` or null for embedded PGlite in `dataDir`. */
+  databaseUrl: string | null;
+  /** Directory for the embedded database and media, or `memory://`. */
+  dataDir: string;
+  redisUrl: string | null;
+  /** Key prefix for everything this deployment keeps in Redis (tests isolate with it). */
+  redisPrefix: string;
+  jwt: JwtConfig;
+  devAuth: boolean;
+  adminToken: string | null;
+  sendRatePerSecond: number;
+  sendBurst: number;
+  typingRatePerSecond: number;
+  media: MediaLimits;
+  /** Base URL clients reach this service at, for absolute media URLs; null → relative `/media/…`. */
+  publicUrl: string | null;
+  logLevel: string;
+  /** Unique per process: names this node in Redis and in connection ids. */
+  nodeId: string;
+  /** Concurrent send batches in flight against the database. */
+  writeConcurrency: number;
+  /** Largest messages per send batch. */
+  writeBatchMax: number;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(name, `must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = text(env, name);
+  if (raw === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const jwt: JwtConfig = {
+    secret: text(env, 'JWT_SECRET'),
+    jwksUrl: url(env, 'JWT_JWKS_URL', ['http:', 'https:']),
+    issuer: text(env, 'JWT_ISSUER'),
+    audience: text(env, 'JWT_AUDIENCE'),
+    userClaim: text(env, 'JWT_USER_CLAIM') ?? 'sub',
+  };
+  if (jwt.secret !== null && jwt.secret.length < 16) throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
+  const anyJwtSetting = jwt.secret !== null || jwt.jwksUrl !== null;
+  const sendRatePerSecond = positiveNumber(env, 'PARLEY_SEND_RATE', 10);
+  const config: Config = {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: text(env, 'PARLEY_DATA_DIR') ?? './data',
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: text(env, 'PARLEY_REDIS_PREFIX') ?? 'parley:',
+    jwt,
+    devAuth: flag(env, 'PARLEY_DEV_AUTH', !anyJwtSetting),
+    adminToken: text(env, 'PARLEY_ADMIN_TOKEN'),
+    sendRatePerSecond,
+    sendBurst: integer(env, 'PARLEY_SEND_BURST', 30, 1, 1_000_000),
+    typingRatePerSecond: positiveNumber(env, 'PARLEY_TYPING_RATE', 2),
+    media: {
+      imageMaxBytes: integer(env, 'PARLEY_MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1, 2 ** 31),
+      voiceMaxBytes: integer(env, 'PARLEY_MAX_VOICE_BYTES', 5 * 1024 * 1024, 1, 2 ** 31),
+      videoMaxBytes: integer(env, 'PARLEY_MAX_VIDEO_BYTES', 50 * 1024 * 1024, 1, 2 ** 31),
+    },
+    publicUrl: url(env, 'PARLEY_PUBLIC_URL', ['http:', 'https:']),
+    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    nodeId: text(env, 'PARLEY_NODE_ID') ?? randomUUID().slice(0, 8),
+    writeConcurrency: integer(env, 'PARLEY_WRITE_CONCURRENCY', 2, 1, 64),
+    writeBatchMax: integer(env, 'PARLEY_WRITE_BATCH_MAX', 256, 1, 10_000),
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  return Object.freeze(config);
+}

@@ -1,0 +1,31 @@
+import type { ExchangeAnswer, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
+
+/** One user an event goes to. `userSeq` is set for changes logged in that user's update log. */
+export interface PushRecipient<B = unknown> {
+  userId: number;
+  userSeq: number | null;
+  /** Replaces the event's shared body for this user only (exchange answers carry per-user data). */
+  body?: B;
+}
+
+interface EventOf<K extends string, B> {
+  kind: K;
+  body: B;
+  recipients: PushRecipient<B>[];
+  /** The connection whose request caused the event, when there is one. */
+  originSessionId?: string;
+}
+
+/**
+ * What the domain asks the doors to push. Doors map `kind` to their own destination or
+ * event name; the body is in the canonical (contract §3/§5) shape.
+ */
+export type DeliveryEvent =
+  | EventOf<'message', Message>
+  | EventOf<'read', ReadReceipt>
+  | EventOf<'typing', TypingNotice>
+  | EventOf<'presence', PresenceChange>
+  | EventOf<'recall', RecallNotice>
+  | EventOf<'exchange', ExchangeAnswer>;
+
+export type DeliveryKind = DeliveryEvent['kind'];

@@ -1,0 +1,78 @@
+/**
+ * Per-type rules for a message a user sends (contract §3). Pure: media ownership is checked
+ * by the messaging service against the media store, using the key this returns.
+ */
+import { LIMITS, type SendableMessageType } from '@parley/protocol';
+import { AppError } from './app-error.js';
+
+export type MediaKind = 'image' | 'voice' | 'video';
+
+export interface OutgoingContent {
+  content: string;
+  extra: Record<string, unknown> | null;
+  /** Set for media messages: the key of the uploaded file the content points at. */
+  media: { key: string; kind: MediaKind } | null;
+}
+
+const MEDIA_KIND_BY_TYPE: Partial<Record<SendableMessageType, MediaKind>> = { IMAGE: 'image', VOICE: 'voice', VIDEO: 'video' };
+
+/** Length in user-perceived characters (code points), so an emoji counts once. */
+export function charLength(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** The media key of a URL this server handed out (`…/media/<key>`), or null. */
+export function mediaKeyOf(url: string): string | null {
+  let path: string;
+  try {
+    path = new URL(url, 'http://parley.invalid').pathname;
+  } catch {
+    return null;
+  }
+  const match = /^\/media\/([A-Za-z0-9_-]{8,64}\.[a-z0-9]{1,8})$/.exec(path);
+  return match ? match[1]! : null;
+}
+
+export function checkOutgoingContent(
+  messageType: SendableMessageType,
+  rawContent: string,
+  extra: Record<string, unknown> | null | undefined,
+): OutgoingContent {
+  switch (messageType) {
+    case 'TEXT': {
+      const content = rawContent.trim();
+      const length = charLength(content);
+      if (length < 1 || length > LIMITS.textMaxChars) {
+        throw new AppError('VALIDATION_FAILED', `content: TEXT must be 1–${LIMITS.textMaxChars} characters after trimming`);
+      }
+      return { content, extra: null, media: null };
+    }
+    case 'EMOJI': {
+      const content = rawContent.trim();
+      const length = charLength(content);
+      if (length < 1 || length > LIMITS.emojiCodeMaxChars) {
+        throw new AppError('VALIDATION_FAILED', `content: EMOJI must be a sticker code of 1–${LIMITS.emojiCodeMaxChars} characters`);
+      }
+      return { content, extra: null, media: null };
+    }
+    case 'IMAGE':
+    case 'VIDEO':
+    case 'VOICE': {
+      const kind = MEDIA_KIND_BY_TYPE[messageType]!;
+      const content = rawContent.trim();
+      const key = mediaKeyOf(content);
+      if (!key) throw new AppError('VALIDATION_FAILED', `content: ${messageType} must be the URL of media uploaded through /media`);
+      let checkedExtra: Record<string, unknown> | null = null;
+      if (messageType === 'VOICE') {
+        const durationMs = extra?.durationMs;
+        if (typeof durationMs !== 'number' || !Number.isInteger(durationMs) || durationMs < 1 || durationMs > LIMITS.voiceMaxDurationMs) {
+          throw new AppError('VALIDATION_FAILED', `extra.durationMs: VOICE needs a whole number of milliseconds, 1–${LIMITS.voiceMaxDurationMs}`);
+        }
+        checkedExtra = { durationMs };
+      }
+      return { content, extra: checkedExtra, media: { key, kind } };
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import type { Services } from '../services/services.js';
+import type { SessionRegistry } from '../services/session-registry.js';
+import type { UpgradeRouter } from './upgrade-router.js';
+
+/** Everything a door (STOMP, SignalR) needs from the composition root. */
+export interface DoorContext {
+  config: Readonly<Config>;
+  http: FastifyInstance;
+  upgrades: UpgradeRouter;
+  registry: SessionRegistry;
+  services: Services;
+  auth: Authenticator;
+  logger: FastifyBaseLogger;
+  metrics: Metrics;
+}
+
+export interface Door {
+  readonly name: string;
+  /** Stop accepting and close every connection with a reconnect hint (SIGTERM). */
+  close(): Promise<void>;
+}
+
+export type DoorFactory = (context: DoorContext) => Door;

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import type { Services } from '../services/services.js';
+import type { UserDirectory } from '../services/user-directory.js';
+import { errorHandler, sendError } from './error-reply.js';
+import { requireUser } from './request-user.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health-routes.js';
+import { mediaFileRoutes, mediaUploadRoutes } from './routes/media-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import { validatorCompiler } from './validator.js';
+
+export interface HttpDeps {
+  config: Readonly<Config>;
+  services: Services;
+  auth: Authenticator;
+  directory: UserDirectory;
+  metrics: Metrics;
+  readiness: ReadinessCheck[];
+  isDraining: () => boolean;
+  logger: boolean | object;
+}
+
+const WEB_CLIENT_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/** REST door: JSON bodies up to 256 KiB, one schema per route, contract errors, OpenAPI at /docs. */
+export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger,
+    bodyLimit: 256 * 1024,
+    // Ids are JSON numbers; a trailing slash or a double slash is still the same route.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+  app.setErrorHandler(errorHandler(deps.metrics));
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Parley REST API', version: '0.1.0', description: 'Real-time one-to-one private messaging. Errors are {"error":{"code","message"}}.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(multipart, { limits: { fileSize: deps.services.media.maxUploadBytes, files: 1, fields: 5, parts: 6 } });
+
+  await app.register(healthRoutes, { checks: deps.readiness, metrics: deps.metrics, isDraining: deps.isDraining });
+  await app.register(authRoutes, { auth: deps.auth, directory: deps.directory });
+  await app.register(mediaFileRoutes, { services: deps.services });
+  await app.register(async (user) => {
+    user.addHook('preHandler', requireUser(deps.auth));
+    await user.register(messageRoutes, { services: deps.services });
+    await user.register(userRoutes, { services: deps.services });
+    await user.register(mediaUploadRoutes, { services: deps.services });
+  });
+  const adminToken = deps.config.adminToken;
+  if (adminToken) await app.register(adminRoutes, { services: deps.services, adminToken });
+
+  if (existsSync(WEB_CLIENT_DIR)) {
+    await app.register(fastifyStatic, { root: WEB_CLIENT_DIR, prefix: '/', wildcard: false, index: ['index.html'] });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send('<!doctype html><title>Parley</title><p>Parley is running. The web client is not built: run <code>npm run build</code>. API docs: <a href="/docs">/docs</a>.</p>'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,21 @@
+import type { DeliveryEvent, PushRecipient } from '../domain/delivery-event.js';
+
+export type SessionCloseReason = 'shutdown' | 'backpressure' | 'replaced';
+
+/**
+ * One live client connection, implemented by each door (STOMP, SignalR). Services push domain
+ * events through it and never see a frame.
+ */
+export interface ClientSession {
+  /** Unique across nodes. */
+  readonly id: string;
+  readonly userId: number;
+  readonly door: 'stomp' | 'signalr';
+  /**
+   * Sends one event to this connection, formatted for its door. Must not throw and must not
+   * wait: a connection that cannot keep up closes itself (backpressure) and its client resyncs.
+   */
+  push(event: DeliveryEvent, recipient: PushRecipient): void;
+  /** Ends the connection, telling the client to reconnect (shutdown, backpressure). */
+  close(reason: SessionCloseReason): void;
+}

@@ -1,0 +1,90 @@
+import type { ExchangeKind, ExchangedData, Message, MessageType } from '@parley/protocol';
+
+/** A message already checked by the domain, ready to store. */
+export interface NewMessage {
+  senderId: number;
+  receiverId: number;
+  messageType: MessageType;
+  content: string;
+  extra: Record<string, unknown> | null;
+  clientMsgId: string | null;
+}
+
+/** The per-user log positions a stored change took (contract §6). */
+export interface LoggedFor {
+  /** userId → userSeq */
+  userSeqs: Map<number, number>;
+}
+
+export type SendOutcome =
+  | ({ kind: 'stored'; message: Message } & LoggedFor)
+  /** The sender already stored this clientMsgId; nothing new was stored or logged. */
+  | { kind: 'duplicate'; message: Message }
+  | { kind: 'rejected'; code: 'USER_NOT_FOUND' | 'BLOCKED' };
+
+export interface HistoryRange {
+  beforeSeq?: number;
+  afterSeq?: number;
+  limit: number;
+}
+
+export interface ReadOutcome {
+  readUpToSeq: number;
+  unreadCount: number;
+  /** False when the mark did not move: nothing was logged and nothing should be pushed. */
+  changed: boolean;
+  peerId: number;
+  userSeqs: Map<number, number>;
+}
+
+export type RecallOutcome = ({ kind: 'recalled'; message: Message } & LoggedFor) | { kind: 'already'; message: Message };
+
+export type ExchangeRequestOutcome =
+  | ({ kind: 'created'; message: Message } & LoggedFor)
+  | { kind: 'pending'; message: Message };
+
+export interface ExchangeResponse {
+  requestId: number;
+  responderId: number;
+  accept: boolean;
+  /** What each side reveals to the other, present only when accepted. */
+  revealed: { requester: ExchangedData; responder: ExchangedData } | null;
+}
+
+export type ExchangeResponseOutcome =
+  | ({
+      kind: 'answered';
+      /** The request with its new exchangeStatus, as the responder sees it. */
+      request: Message;
+      /** The result message stored after the request, as the responder sees it. */
+      result: Message;
+      requesterId: number;
+      exchangeKind: ExchangeKind;
+      /** Log positions of the result message (userSeqs are those of the exchange answer, which follows it). */
+      resultUserSeqs: Map<number, number>;
+    } & LoggedFor)
+  | { kind: 'not-pending' };
+
+/**
+ * Messages, their per-conversation seq and the per-user update log. Every write runs in one
+ * transaction that also takes the next gap-free `seq` and `userSeq` numbers, so a change and
+ * its log entries commit together or not at all. Messages are returned as the given viewer sees them.
+ */
+export interface MessageStore {
+  /**
+   * Stores a batch in one transaction; `outcomes[i]` answers `items[i]`. One item's rejection
+   * (unknown receiver, block) does not affect the others. A repeated (sender, clientMsgId),
+   * also within the batch, answers `duplicate` with the stored message.
+   */
+  appendBatch(items: readonly NewMessage[]): Promise<SendOutcome[]>;
+  getById(messageId: number, viewerId: number): Promise<Message | null>;
+  history(conversationId: number, viewerId: number, range: HistoryRange): Promise<{ items: Message[]; hasMore: boolean }>;
+  /** Moves the reader's read mark forward to `upToSeq` (null: to the latest), never back. */
+  markRead(conversationId: number, readerId: number, upToSeq: number | null): Promise<ReadOutcome>;
+  /** Marks a NORMAL message RECALLED and empties its content; the caller has checked the rules. */
+  recall(messageId: number): Promise<RecallOutcome>;
+  /** Stores an exchange request unless one of that kind is pending for the pair (then returns it). */
+  requestExchange(requesterId: number, receiverId: number, kind: ExchangeKind): Promise<ExchangeRequestOutcome>;
+  /** Answers a pending request once: updates its status and stores the result message after it. */
+  respondExchange(response: ExchangeResponse): Promise<ExchangeResponseOutcome>;
+}

@@ -1,0 +1,97 @@
+import type { ExchangeAnswer, ExchangeKind, Message } from '@parley/protocol';
+import { AppError } from '../domain/app-error.js';
+import type { BlockStore } from '../ports/block-store.js';
+import type { MessageStore } from '../ports/message-store.js';
+import { exchangedDataOf, type UserStore } from '../ports/user-store.js';
+import type { DeliveryService } from './delivery-service.js';
+import type { MessagingService } from './messaging-service.js';
+import { recipientsOf } from './recipients.js';
+
+const KIND_OF_REQUEST: Partial<Record<string, ExchangeKind>> = { EXCHANGE_WECHAT_REQUEST: 'WECHAT', EXCHANGE_PHOTO_REQUEST: 'PHOTO' };
+const WHAT: Record<ExchangeKind, string> = { WECHAT: 'a WeChat id', PHOTO: 'photos' };
+
+export interface ExchangeRequestResult {
+  message: Message;
+  userSeq: number | null;
+  /** False when a pending request of that kind already existed and was returned instead. */
+  created: boolean;
+}
+
+export interface ExchangeResponseResult {
+  request: Message;
+  result: Message;
+  answer: ExchangeAnswer;
+  userSeq: number | null;
+}
+
+/**
+ * Consent-based exchange of WeChat ids and photos (contract §4.7). Private data leaves the
+ * server only in the answer to an accepted request, and each side gets only the other's.
+ */
+export class ExchangeService {
+  constructor(
+    private readonly deps: {
+      messages: MessageStore;
+      users: UserStore;
+      blocks: BlockStore;
+      delivery: DeliveryService;
+      messaging: MessagingService;
+    },
+  ) {}
+
+  async request(requesterId: number, receiverId: number, kind: ExchangeKind, originSessionId?: string): Promise<ExchangeRequestResult> {
+    if (receiverId === requesterId) throw new AppError('SELF_CHAT', 'receiverId: you cannot exchange with yourself');
+    const [requester, receiver] = await Promise.all([this.deps.users.get(requesterId), this.deps.users.get(receiverId)]);
+    if (!receiver) throw new AppError('USER_NOT_FOUND', `user ${receiverId} does not exist`);
+    if (await this.deps.blocks.isBlocked(receiverId, requesterId)) throw new AppError('BLOCKED', 'the receiver does not accept your messages');
+    if (!requester || !exchangedDataOf(requester, kind)) {
+      throw new AppError('PROFILE_INCOMPLETE', `add ${WHAT[kind]} to your profile before asking for an exchange`);
+    }
+    await this.deps.messaging.consumeSendBudget(requesterId);
+    const outcome = await this.deps.messages.requestExchange(requesterId, receiverId, kind);
+    if (outcome.kind === 'pending') return { message: outcome.message, userSeq: null, created: false };
+    await this.deps.messaging.publishMessage(outcome.message, outcome.userSeqs, originSessionId);
+    return { message: outcome.message, userSeq: outcome.userSeqs.get(requesterId) ?? null, created: true };
+  }
+
+  async respond(responderId: number, requestId: number, accept: boolean, originSessionId?: string): Promise<ExchangeResponseResult> {
+    const request = await this.deps.messages.getById(requestId, responderId);
+    if (!request) throw new AppError('MESSAGE_NOT_FOUND', `message ${requestId} does not exist`);
+    const kind = KIND_OF_REQUEST[request.messageType];
+    if (request.senderId !== responderId && request.receiverId !== responderId) throw new AppError('FORBIDDEN', 'not your conversation');
+    if (!kind) throw new AppError('VALIDATION_FAILED', `messageId: message ${requestId} is not an exchange request`);
+    if (request.receiverId !== responderId) throw new AppError('FORBIDDEN', 'only the receiver of the request can answer it');
+    if (request.extra?.exchangeStatus !== 'PENDING') throw new AppError('EXCHANGE_NOT_PENDING', 'this request was already answered');
+
+    let revealed = null;
+    if (accept) {
+      const profiles = await this.deps.users.getMany([request.senderId, responderId]);
+      const responderData = exchangedDataOf(profiles.get(responderId)!, kind);
+      if (!responderData) throw new AppError('PROFILE_INCOMPLETE', `add ${WHAT[kind]} to your profile before accepting`);
+      const requesterData = exchangedDataOf(profiles.get(request.senderId)!, kind) ?? { userId: request.senderId };
+      revealed = { requester: requesterData, responder: responderData };
+    }
+    const outcome = await this.deps.messages.respondExchange({ requestId, responderId, accept, revealed });
+    if (outcome.kind === 'not-pending') throw new AppError('EXCHANGE_NOT_PENDING', 'this request was already answered');
+
+    const requesterId = outcome.requesterId;
+    const requesterView = await this.deps.messages.getById(outcome.result.id, requesterId);
+    await this.deps.messaging.publishMessage(outcome.result, outcome.resultUserSeqs, originSessionId, new Map([[requesterId, requesterView ?? outcome.result]]));
+    const answerFor = (viewerId: number): ExchangeAnswer => ({
+      messageId: requestId,
+      requesterId,
+      responderId,
+      kind: outcome.exchangeKind,
+      accepted: accept,
+      exchangedData: revealed ? (viewerId === requesterId ? revealed.responder : revealed.requester) : null,
+    });
+    const answer = answerFor(responderId);
+    await this.deps.delivery.publish({
+      kind: 'exchange',
+      body: answer,
+      recipients: recipientsOf(outcome.userSeqs, [requesterId, responderId], new Map([[requesterId, answerFor(requesterId)]])),
+      ...(originSessionId ? { originSessionId } : {}),
+    });
+    return { request: outcome.request, result: outcome.result, answer, userSeq: outcome.userSeqs.get(responderId) ?? null };
+  }
+}

@@ -1,0 +1,54 @@
+import type { PresenceItem } from '@parley/protocol';
+import type { Clock } from '../ports/clock.js';
+import type { ConversationStore } from '../ports/conversation-store.js';
+import type { PresenceStore } from '../ports/presence-store.js';
+import type { UserStore } from '../ports/user-store.js';
+import type { DeliveryService } from './delivery-service.js';
+import type { SessionLifecycle } from './session-registry.js';
+
+/**
+ * Online status (contract §4.6): a user is online while any connection is live on any node.
+ * Transitions go only to online users who share a conversation, and only to them.
+ */
+export class PresenceService implements SessionLifecycle {
+  constructor(
+    private readonly deps: { presence: PresenceStore; conversations: ConversationStore; users: UserStore; delivery: DeliveryService; clock: Clock },
+  ) {}
+
+  async firstSessionOpened(userId: number): Promise<void> {
+    if (await this.deps.presence.userConnected(userId)) await this.announce(userId, true, null);
+  }
+
+  async lastSessionClosed(userId: number): Promise<void> {
+    const at = this.deps.clock.now();
+    if (!(await this.deps.presence.userDisconnected(userId, at))) return;
+    await this.deps.users.setLastSeen(userId, at);
+    await this.announce(userId, false, at);
+  }
+
+  /** Presence of `ids` as `viewerId` may see it: only the viewer and their conversation peers are revealed. */
+  async lookup(viewerId: number, ids: readonly number[]): Promise<PresenceItem[]> {
+    const unique = [...new Set(ids)];
+    const peers = await this.deps.conversations.filterPeers(viewerId, unique);
+    const visible = unique.filter((id) => id === viewerId || peers.has(id));
+    const [states, profiles] = await Promise.all([this.deps.presence.lookup(visible), this.deps.users.getMany(visible)]);
+    return unique.map((userId) => {
+      const state = states.get(userId);
+      if (!state) return { userId, online: false, lastSeenAt: null };
+      const lastSeen = state.online ? null : (state.lastSeenAt ?? profiles.get(userId)?.lastSeenAt ?? null);
+      return { userId, online: state.online, lastSeenAt: lastSeen ? lastSeen.toISOString() : null };
+    });
+  }
+
+  private async announce(userId: number, online: boolean, at: Date | null): Promise<void> {
+    const peers = await this.deps.conversations.peersOf(userId);
+    if (peers.length === 0) return;
+    const states = await this.deps.presence.lookup(peers);
+    const onlinePeers = peers.filter((id) => states.get(id)?.online);
+    await this.deps.delivery.publish({
+      kind: 'presence',
+      body: { userId, online, lastSeenAt: at ? at.toISOString() : null },
+      recipients: onlinePeers.map((id) => ({ userId: id, userSeq: null })),
+    });
+  }
+}

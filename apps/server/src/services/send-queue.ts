@@ -1,0 +1,45 @@
+/**
+ * Collects concurrent sends and commits them together (design §4.5): whatever has arrived while
+ * a batch is in flight goes into the next one, up to `maxBatch` items and `concurrency` batches
+ * at once. Each caller gets its own item's outcome; a failed batch fails only its own callers.
+ */
+export class SendQueue<I, O> {
+  private pending: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly writeBatch: (items: I[]) => Promise<O[]>,
+    private readonly options: { maxBatch: number; concurrency: number },
+  ) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Resolves once everything submitted so far has been written (used on shutdown). */
+  async drain(): Promise<void> {
+    if (this.inFlight === 0 && this.pending.length === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.concurrency && this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.options.maxBatch);
+      this.inFlight++;
+      this.writeBatch(batch.map((b) => b.item))
+        .then(
+          (outcomes) => batch.forEach((b, i) => b.resolve(outcomes[i]!)),
+          (error) => batch.forEach((b) => b.reject(error)),
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+          if (this.inFlight === 0 && this.pending.length === 0) this.idle.splice(0).forEach((resolve) => resolve());
+        });
+    }
+  }
+}

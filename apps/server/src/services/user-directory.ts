@@ -1,0 +1,30 @@
+import type { ProfilePatch, UserStore } from '../ports/user-store.js';
+
+/**
+ * Makes sure a user row exists for every authenticated id and keeps `name`/`avatar` claims
+ * fresh, without a database write per request: it remembers what it last wrote.
+ */
+export class UserDirectory {
+  private readonly known = new Map<number, string>();
+
+  constructor(
+    private readonly users: UserStore,
+    private readonly maxRemembered = 100_000,
+  ) {}
+
+  async ensure(userId: number, claims: { name?: string; avatar?: string }): Promise<void> {
+    const patch: ProfilePatch = {};
+    if (claims.name !== undefined) patch.name = claims.name;
+    if (claims.avatar !== undefined) patch.avatarUrl = claims.avatar;
+    const fingerprint = JSON.stringify(patch);
+    if (this.known.get(userId) === fingerprint) return;
+    await this.users.upsert(userId, patch);
+    if (this.known.size >= this.maxRemembered) this.known.clear();
+    this.known.set(userId, fingerprint);
+  }
+
+  /** Forget a user (after an admin change) so the next request writes again. */
+  forget(userId: number): void {
+    this.known.delete(userId);
+  }
+}

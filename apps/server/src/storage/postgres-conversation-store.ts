@@ -1,0 +1,82 @@
+import type { ConversationCursor, ConversationSide, ConversationStore } from '../ports/conversation-store.js';
+import type { SqlClient } from './sql-client.js';
+import { messageColumns, toMessage, type MessageRow } from './message-rows.js';
+
+type SideRow = {
+  c_id: number;
+  c_peer_id: number;
+  c_unread: number;
+  c_read: number;
+  c_peer_read: number;
+  c_activity_us: number;
+  c_last_seq: number;
+  c_last_message_at: Date | null;
+} & Partial<MessageRow>;
+
+const SIDE_SELECT = `
+  SELECT m.conversation_id AS c_id, m.peer_id AS c_peer_id, m.unread_count AS c_unread, m.read_up_to_seq AS c_read,
+         pm.read_up_to_seq AS c_peer_read, m.last_activity_us AS c_activity_us, c.last_seq AS c_last_seq,
+         c.last_message_at AS c_last_message_at, ${messageColumns('msg')}
+  FROM conversation_members m
+  JOIN conversations c ON c.id = m.conversation_id
+  JOIN conversation_members pm ON pm.conversation_id = m.conversation_id AND pm.user_id = m.peer_id
+  LEFT JOIN messages msg ON msg.id = c.last_message_id`;
+
+function toSide(row: SideRow, userId: number): ConversationSide {
+  return {
+    id: Number(row.c_id),
+    userId,
+    peerId: Number(row.c_peer_id),
+    lastSeq: Number(row.c_last_seq),
+    lastMessage: row.id == null ? null : toMessage(row as MessageRow, userId),
+    lastMessageAt: row.c_last_message_at ? new Date(row.c_last_message_at) : null,
+    activityUs: Number(row.c_activity_us),
+    unreadCount: Number(row.c_unread),
+    myReadUpToSeq: Number(row.c_read),
+    peerReadUpToSeq: Number(row.c_peer_read),
+  };
+}
+
+export class PostgresConversationStore implements ConversationStore {
+  constructor(private readonly db: SqlClient) {}
+
+  async findByPair(userA: number, userB: number): Promise<{ id: number } | null> {
+    const [lo, hi] = userA < userB ? [userA, userB] : [userB, userA];
+    const [row] = await this.db.query<{ id: number }>('SELECT id FROM conversations WHERE user_lo = $1 AND user_hi = $2', [lo, hi]);
+    return row ? { id: Number(row.id) } : null;
+  }
+
+  async exists(conversationId: number): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM conversations WHERE id = $1', [conversationId])).length > 0;
+  }
+
+  async getSide(conversationId: number, userId: number): Promise<ConversationSide | null> {
+    const [row] = await this.db.query<SideRow>(`${SIDE_SELECT} WHERE m.user_id = $1 AND m.conversation_id = $2`, [userId, conversationId]);
+    return row ? toSide(row, userId) : null;
+  }
+
+  async listSides(userId: number, before: ConversationCursor | null, limit: number): Promise<ConversationSide[]> {
+    const rows = await this.db.query<SideRow>(
+      `${SIDE_SELECT}
+       WHERE m.user_id = $1 AND ($2::int8 IS NULL OR (m.last_activity_us, m.conversation_id) < ($2::int8, $3::int8))
+       ORDER BY m.last_activity_us DESC, m.conversation_id DESC
+       LIMIT $4`,
+      [userId, before?.activityUs ?? null, before?.id ?? null, limit],
+    );
+    return rows.map((r) => toSide(r, userId));
+  }
+
+  async peersOf(userId: number): Promise<number[]> {
+    const rows = await this.db.query<{ peer_id: number }>('SELECT peer_id FROM conversation_members WHERE user_id = $1', [userId]);
+    return rows.map((r) => Number(r.peer_id));
+  }
+
+  async filterPeers(userId: number, candidates: readonly number[]): Promise<Set<number>> {
+    if (candidates.length === 0) return new Set();
+    const rows = await this.db.query<{ peer_id: number }>(
+      'SELECT peer_id FROM conversation_members WHERE user_id = $1 AND peer_id = ANY($2::int8[])',
+      [userId, [...candidates]],
+    );
+    return new Set(rows.map((r) => Number(r.peer_id)));
+  }
+}

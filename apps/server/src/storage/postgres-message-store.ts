@@ -1,0 +1,294 @@
+import type { ExchangeAnswer, ExchangeKind, Message, MessageType, ReadReceipt, RecallNotice } from '@parley/protocol';
+import type {
+  ExchangeRequestOutcome,
+  ExchangeResponse,
+  ExchangeResponseOutcome,
+  HistoryRange,
+  MessageStore,
+  NewMessage,
+  ReadOutcome,
+  RecallOutcome,
+  SendOutcome,
+} from '../ports/message-store.js';
+import type { SqlClient, SqlExecutor } from './sql-client.js';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-rows.js';
+import { appendUpdates, insertMessages, lockConversations, pairKey } from './write-path.js';
+
+const REQUEST_TYPE: Record<ExchangeKind, MessageType> = { WECHAT: 'EXCHANGE_WECHAT_REQUEST', PHOTO: 'EXCHANGE_PHOTO_REQUEST' };
+const RESULT_TYPE: Record<ExchangeKind, MessageType> = { WECHAT: 'EXCHANGE_WECHAT_RESULT', PHOTO: 'EXCHANGE_PHOTO_RESULT' };
+const KIND_OF_REQUEST: Partial<Record<string, ExchangeKind>> = { EXCHANGE_WECHAT_REQUEST: 'WECHAT', EXCHANGE_PHOTO_REQUEST: 'PHOTO' };
+
+const seqMap = (pairs: [number, number][]): Map<number, number> => new Map(pairs);
+
+export class PostgresMessageStore implements MessageStore {
+  constructor(private readonly db: SqlClient) {}
+
+  async appendBatch(items: readonly NewMessage[]): Promise<SendOutcome[]> {
+    if (items.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const outcomes: (SendOutcome | undefined)[] = new Array(items.length);
+      const keyOf = (i: NewMessage) => (i.clientMsgId === null ? null : `${i.senderId}\u0000${i.clientMsgId}`);
+
+      // 1. Repeats of a stored (sender, clientMsgId), and repeats within this batch.
+      const withIds = items.filter((i) => i.clientMsgId !== null);
+      const stored = new Map<string, MessageRow>();
+      if (withIds.length > 0) {
+        const rows = await tx.query<MessageRow>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages
+           WHERE (sender_id, client_msg_id) IN (SELECT * FROM unnest($1::int8[], $2::text[]))`,
+          [withIds.map((i) => i.senderId), withIds.map((i) => i.clientMsgId)],
+        );
+        for (const r of rows) stored.set(`${r.sender_id}\u0000${r.client_msg_id}`, r);
+      }
+      const firstInBatch = new Map<string, number>();
+      const repeatOf = new Map<number, number>();
+      items.forEach((item, index) => {
+        const key = keyOf(item);
+        if (key === null) return;
+        const row = stored.get(key);
+        if (row) outcomes[index] = { kind: 'duplicate', message: toMessage(row, item.senderId) };
+        else if (firstInBatch.has(key)) repeatOf.set(index, firstInBatch.get(key)!);
+        else firstInBatch.set(key, index);
+      });
+
+      // 2. Unknown users and blocks reject single items, never the batch.
+      const fresh = items.map((item, index) => ({ item, index })).filter(({ index }) => !outcomes[index] && !repeatOf.has(index));
+      const userIds = [...new Set(fresh.flatMap(({ item }) => [item.senderId, item.receiverId]))];
+      const existing = new Set(
+        (await tx.query<{ id: number }>('SELECT id FROM users WHERE id = ANY($1::int8[])', [userIds])).map((r) => Number(r.id)),
+      );
+      const blocked = new Set(
+        (
+          await tx.query<{ blocker_id: number; blocked_id: number }>(
+            `SELECT blocker_id, blocked_id FROM blocks
+             WHERE (blocker_id, blocked_id) IN (SELECT * FROM unnest($1::int8[], $2::int8[]))`,
+            [fresh.map(({ item }) => item.receiverId), fresh.map(({ item }) => item.senderId)],
+          )
+        ).map((r) => `${r.blocker_id}:${r.blocked_id}`),
+      );
+      const accepted = fresh.filter(({ item, index }) => {
+        if (!existing.has(item.senderId) || !existing.has(item.receiverId)) {
+          outcomes[index] = { kind: 'rejected', code: 'USER_NOT_FOUND' };
+          return false;
+        }
+        if (blocked.has(`${item.receiverId}:${item.senderId}`)) {
+          outcomes[index] = { kind: 'rejected', code: 'BLOCKED' };
+          return false;
+        }
+        return true;
+      });
+
+      // 3. Seqs, rows, log entries: a handful of statements for the whole batch.
+      if (accepted.length > 0) {
+        const conversations = await lockConversations(
+          tx,
+          accepted.map(({ item }) => [item.senderId, item.receiverId]),
+        );
+        const written = await insertMessages(tx, conversations, accepted.map(({ item }) => item));
+        written.forEach((w, i) => {
+          const { item, index } = accepted[i]!;
+          outcomes[index] = {
+            kind: 'stored',
+            message: toMessage(w.row, item.senderId),
+            userSeqs: seqMap([
+              [item.senderId, w.senderUserSeq],
+              [item.receiverId, w.receiverUserSeq],
+            ]),
+          };
+        });
+      }
+      for (const [index, first] of repeatOf) {
+        const original = outcomes[first]!;
+        outcomes[index] = original.kind === 'rejected' ? original : { kind: 'duplicate', message: original.message };
+      }
+      return outcomes as SendOutcome[];
+    });
+  }
+
+  async getById(messageId: number, viewerId: number): Promise<Message | null> {
+    const [row] = await this.db.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [messageId]);
+    return row ? toMessage(row, viewerId) : null;
+  }
+
+  async history(conversationId: number, viewerId: number, range: HistoryRange): Promise<{ items: Message[]; hasMore: boolean }> {
+    const { beforeSeq, afterSeq, limit } = range;
+    let rows: MessageRow[];
+    if (afterSeq !== undefined) {
+      rows = await this.db.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND ($3::int8 IS NULL OR seq < $3)
+         ORDER BY seq ASC LIMIT $4`,
+        [conversationId, afterSeq, beforeSeq ?? null, limit + 1],
+      );
+    } else {
+      rows = await this.db.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND ($2::int8 IS NULL OR seq < $2)
+         ORDER BY seq DESC LIMIT $3`,
+        [conversationId, beforeSeq ?? null, limit + 1],
+      );
+    }
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit);
+    if (afterSeq === undefined) page.reverse();
+    return { items: page.map((r) => toMessage(r, viewerId)), hasMore };
+  }
+
+  async markRead(conversationId: number, readerId: number, upToSeq: number | null): Promise<ReadOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [side] = await tx.query<{ peer_id: number; read_up_to_seq: number; unread_count: number; last_seq: number }>(
+        `SELECT m.peer_id, m.read_up_to_seq, m.unread_count, c.last_seq
+         FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2
+         WHERE c.id = $1 FOR UPDATE OF c`,
+        [conversationId, readerId],
+      );
+      if (!side) throw new Error(`markRead: ${readerId} is not in conversation ${conversationId}`);
+      const peerId = Number(side.peer_id);
+      const current = Number(side.read_up_to_seq);
+      const target = Math.min(upToSeq ?? Number(side.last_seq), Number(side.last_seq));
+      if (target <= current) {
+        return { readUpToSeq: current, unreadCount: Number(side.unread_count), changed: false, peerId, userSeqs: new Map() };
+      }
+      await tx.query(
+        `UPDATE messages SET is_read = true
+         WHERE conversation_id = $1 AND receiver_id = $2 AND seq > $3 AND seq <= $4 AND NOT is_read`,
+        [conversationId, readerId, current, target],
+      );
+      const [count] = await tx.query<{ n: number }>(
+        'SELECT count(*)::int4 AS n FROM messages WHERE conversation_id = $1 AND receiver_id = $2 AND seq > $3',
+        [conversationId, readerId, target],
+      );
+      const unreadCount = Number(count?.n ?? 0);
+      await tx.query('UPDATE conversation_members SET read_up_to_seq = $3, unread_count = $4 WHERE conversation_id = $1 AND user_id = $2', [
+        conversationId,
+        readerId,
+        target,
+        unreadCount,
+      ]);
+      const receipt: ReadReceipt = { conversationId, readerId, readUpToSeq: target };
+      const [readerSeq, peerSeq] = await appendUpdates(tx, [
+        { userId: readerId, kind: 'read', messageId: null, data: receipt },
+        { userId: peerId, kind: 'read', messageId: null, data: receipt },
+      ]);
+      return {
+        readUpToSeq: target,
+        unreadCount,
+        changed: true,
+        peerId,
+        userSeqs: seqMap([
+          [readerId, readerSeq!],
+          [peerId, peerSeq!],
+        ]),
+      };
+    });
+  }
+
+  async recall(messageId: number): Promise<RecallOutcome> {
+    return this.db.transaction(async (tx) => {
+      await this.lockConversationOfMessage(tx, messageId);
+      const [row] = await tx.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [messageId]);
+      if (!row) throw new Error(`recall: message ${messageId} vanished`);
+      if (row.status === 'RECALLED') return { kind: 'already', message: toMessage(row, Number(row.sender_id)) };
+      const [updated] = await tx.query<MessageRow>(
+        `UPDATE messages SET status = 'RECALLED', content = '', extra = NULL WHERE id = $1 RETURNING ${MESSAGE_COLUMNS}`,
+        [messageId],
+      );
+      const notice: RecallNotice = { conversationId: Number(row.conversation_id), messageId, seq: Number(row.seq) };
+      const senderId = Number(row.sender_id);
+      const receiverId = Number(row.receiver_id);
+      const [senderSeq, receiverSeq] = await appendUpdates(tx, [
+        { userId: senderId, kind: 'recall', messageId, data: notice },
+        { userId: receiverId, kind: 'recall', messageId, data: notice },
+      ]);
+      return {
+        kind: 'recalled',
+        message: toMessage(updated!, senderId),
+        userSeqs: seqMap([
+          [senderId, senderSeq!],
+          [receiverId, receiverSeq!],
+        ]),
+      };
+    });
+  }
+
+  async requestExchange(requesterId: number, receiverId: number, kind: ExchangeKind): Promise<ExchangeRequestOutcome> {
+    return this.db.transaction(async (tx) => {
+      const conversations = await lockConversations(tx, [[requesterId, receiverId]]);
+      const conversation = conversations.get(pairKey(requesterId, receiverId))!;
+      const [pending] = await tx.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages
+         WHERE conversation_id = $1 AND message_type = $2 AND extra ->> 'exchangeStatus' = 'PENDING'
+         ORDER BY seq LIMIT 1`,
+        [conversation.id, REQUEST_TYPE[kind]],
+      );
+      if (pending) return { kind: 'pending', message: toMessage(pending, requesterId) };
+      const [written] = await insertMessages(tx, conversations, [
+        { senderId: requesterId, receiverId, messageType: REQUEST_TYPE[kind], content: '', extra: { exchangeStatus: 'PENDING' }, clientMsgId: null },
+      ]);
+      return {
+        kind: 'created',
+        message: toMessage(written!.row, requesterId),
+        userSeqs: seqMap([
+          [requesterId, written!.senderUserSeq],
+          [receiverId, written!.receiverUserSeq],
+        ]),
+      };
+    });
+  }
+
+  async respondExchange(response: ExchangeResponse): Promise<ExchangeResponseOutcome> {
+    return this.db.transaction(async (tx) => {
+      await this.lockConversationOfMessage(tx, response.requestId);
+      const [request] = await tx.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [response.requestId]);
+      const exchangeKind = request ? KIND_OF_REQUEST[request.message_type] : undefined;
+      if (!request || !exchangeKind || request.extra?.exchangeStatus !== 'PENDING' || request.status !== 'NORMAL') {
+        return { kind: 'not-pending' };
+      }
+      const requesterId = Number(request.sender_id);
+      const { responderId, accept, revealed } = response;
+      const [updatedRequest] = await tx.query<MessageRow>(
+        `UPDATE messages SET extra = jsonb_build_object('exchangeStatus', $2::text) WHERE id = $1 RETURNING ${MESSAGE_COLUMNS}`,
+        [response.requestId, accept ? 'ACCEPTED' : 'REJECTED'],
+      );
+      const conversations = await lockConversations(tx, [[responderId, requesterId]]);
+      const resultExtra: Record<string, unknown> = { requestId: response.requestId, accepted: accept };
+      if (revealed) resultExtra.revealed = { [String(requesterId)]: revealed.requester, [String(responderId)]: revealed.responder };
+      const [written] = await insertMessages(tx, conversations, [
+        { senderId: responderId, receiverId: requesterId, messageType: RESULT_TYPE[exchangeKind], content: '', extra: resultExtra, clientMsgId: null },
+      ]);
+      const answerFor = (viewerId: number): ExchangeAnswer => ({
+        messageId: response.requestId,
+        requesterId,
+        responderId,
+        kind: exchangeKind,
+        accepted: accept,
+        exchangedData: revealed ? (viewerId === requesterId ? revealed.responder : revealed.requester) : null,
+      });
+      const [requesterSeq, responderSeq] = await appendUpdates(tx, [
+        { userId: requesterId, kind: 'exchange', messageId: response.requestId, data: answerFor(requesterId) },
+        { userId: responderId, kind: 'exchange', messageId: response.requestId, data: answerFor(responderId) },
+      ]);
+      return {
+        kind: 'answered',
+        request: toMessage(updatedRequest!, responderId),
+        result: toMessage(written!.row, responderId),
+        requesterId,
+        exchangeKind,
+        // The result message's log positions come first, then the answer's.
+        userSeqs: seqMap([
+          [requesterId, requesterSeq!],
+          [responderId, responderSeq!],
+        ]),
+        resultUserSeqs: seqMap([
+          [responderId, written!.senderUserSeq],
+          [requesterId, written!.receiverUserSeq],
+        ]),
+      };
+    });
+  }
+
+  private async lockConversationOfMessage(tx: SqlExecutor, messageId: number): Promise<void> {
+    await tx.query(
+      'SELECT c.id FROM conversations c WHERE c.id = (SELECT conversation_id FROM messages WHERE id = $1) FOR UPDATE',
+      [messageId],
+    );
+  }
+}

@@ -1,0 +1,37 @@
+import type { ExchangeAnswer, ReadReceipt, RecallNotice, SyncEvent, SyncPage } from '@parley/protocol';
+import type { UpdateLog } from '../ports/update-log.js';
+import type { SqlClient } from './sql-client.js';
+import { messageColumns, toMessage, type MessageRow } from './message-rows.js';
+
+type EntryRow = { u_seq: number; u_kind: string; u_data: unknown } & Partial<MessageRow>;
+
+export class PostgresUpdateLog implements UpdateLog {
+  constructor(private readonly db: SqlClient) {}
+
+  async since(userId: number, since: number, limit: number): Promise<SyncPage> {
+    const rows = await this.db.query<EntryRow>(
+      `SELECT u.user_seq AS u_seq, u.kind AS u_kind, u.data AS u_data, ${messageColumns('msg')}
+       FROM user_updates u LEFT JOIN messages msg ON u.kind = 'message' AND msg.id = u.message_id
+       WHERE u.user_id = $1 AND u.user_seq > $2
+       ORDER BY u.user_seq LIMIT $3`,
+      [userId, since, limit + 1],
+    );
+    const [latest] = await this.db.query<{ last_user_seq: number }>('SELECT last_user_seq FROM users WHERE id = $1', [userId]);
+    const events = rows.slice(0, limit).map((row): SyncEvent => {
+      const userSeq = Number(row.u_seq);
+      switch (row.u_kind) {
+        case 'message':
+          return { userSeq, type: 'message', data: toMessage(row as MessageRow, userId) };
+        case 'read':
+          return { userSeq, type: 'read', data: row.u_data as ReadReceipt };
+        case 'recall':
+          return { userSeq, type: 'recall', data: row.u_data as RecallNotice };
+        case 'exchange':
+          return { userSeq, type: 'exchange', data: row.u_data as ExchangeAnswer };
+        default:
+          throw new Error(`unknown update kind ${row.u_kind}`);
+      }
+    });
+    return { events, userSeq: latest ? Number(latest.last_user_seq) : 0, hasMore: rows.length > limit };
+  }
+}

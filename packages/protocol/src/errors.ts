@@ -1,0 +1,55 @@
+/**
+ * The closed list of error codes a client can see (contract §7), plus INTERNAL for
+ * failures that are not the client's to act on. Every door maps these with a
+ * compiler-checked Record, so adding a code here forces every edge to handle it.
+ */
+export const ERROR_CODES = [
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'VALIDATION_FAILED',
+  'USER_NOT_FOUND',
+  'CONVERSATION_NOT_FOUND',
+  'MESSAGE_NOT_FOUND',
+  'SELF_CHAT',
+  'BLOCKED',
+  'PROFILE_INCOMPLETE',
+  'EXCHANGE_NOT_PENDING',
+  'RECALL_WINDOW_PASSED',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'UNAVAILABLE',
+  // Our additions: an unknown route or a disabled feature, and failures that are not the client's.
+  'NOT_FOUND',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP status for each code; REST answers `{"error":{"code","message"}}` with it. */
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  VALIDATION_FAILED: 400,
+  USER_NOT_FOUND: 404,
+  CONVERSATION_NOT_FOUND: 404,
+  MESSAGE_NOT_FOUND: 404,
+  SELF_CHAT: 400,
+  BLOCKED: 403,
+  PROFILE_INCOMPLETE: 409,
+  EXCHANGE_NOT_PENDING: 409,
+  RECALL_WINDOW_PASSED: 409,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
+  NOT_FOUND: 404,
+  INTERNAL: 500,
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Body of every REST error response. `retryAfterMs` accompanies RATE_LIMITED. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; retryAfterMs?: number };
+}

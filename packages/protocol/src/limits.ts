@@ -1,0 +1,19 @@
+/** Limits of contract §3 shared by every door and by clients that validate before sending. */
+export const LIMITS = {
+  textMaxChars: 5000,
+  emojiCodeMaxChars: 64,
+  clientMsgIdMaxChars: 64,
+  voiceMaxDurationMs: 300_000,
+  historyDefaultLimit: 20,
+  historyMaxLimit: 100,
+  conversationsDefaultLimit: 20,
+  conversationsMaxLimit: 100,
+  syncDefaultLimit: 100,
+  syncMaxLimit: 1000,
+  /** Largest assembled STOMP frame or SignalR record accepted from a client. */
+  frameMaxBytes: 64 * 1024,
+  recallWindowMs: 2 * 60 * 1000,
+  typingExpiryMs: 6000,
+  /** Largest id accepted from a client: JSON numbers are doubles. */
+  maxId: Number.MAX_SAFE_INTEGER,
+} as const;

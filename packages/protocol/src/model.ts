@@ -1,0 +1,157 @@
+/** Canonical (REST and STOMP) shapes of contract §3. Ids are positive integers below 2^53. */
+
+export const MESSAGE_TYPES = [
+  'TEXT',
+  'IMAGE',
+  'VOICE',
+  'VIDEO',
+  'EMOJI',
+  'EXCHANGE_WECHAT_REQUEST',
+  'EXCHANGE_WECHAT_RESULT',
+  'EXCHANGE_PHOTO_REQUEST',
+  'EXCHANGE_PHOTO_RESULT',
+] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** Types a client may send with `send`; exchange messages come only from the exchange operations. */
+export const SENDABLE_MESSAGE_TYPES = ['TEXT', 'IMAGE', 'VOICE', 'VIDEO', 'EMOJI'] as const;
+export type SendableMessageType = (typeof SENDABLE_MESSAGE_TYPES)[number];
+
+export type MessageStatus = 'NORMAL' | 'RECALLED';
+export type ExchangeKind = 'WECHAT' | 'PHOTO';
+export type ExchangeStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
+
+/** What an accepted exchange reveals of one side: the WeChat id or the photo URLs. */
+export interface ExchangedData {
+  userId: number;
+  wechatId?: string;
+  photoUrls?: string[];
+}
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  /** Gap-free per conversation: 1, 2, 3, … in commit order. */
+  seq: number;
+  senderId: number;
+  receiverId: number;
+  messageType: MessageType;
+  content: string;
+  extra: Record<string, unknown> | null;
+  status: MessageStatus;
+  isRead: boolean;
+  clientMsgId: string | null;
+  /** ISO-8601 UTC. */
+  createdAt: string;
+}
+
+export interface PeerProfile {
+  id: number;
+  name: string | null;
+  avatarUrl: string | null;
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+export interface Conversation {
+  id: number;
+  peer: PeerProfile;
+  lastMessage: Message | null;
+  lastMessageTime: string | null;
+  lastSeq: number;
+  unreadCount: number;
+  myReadUpToSeq: number;
+  peerReadUpToSeq: number;
+}
+
+export interface ConversationPage {
+  items: Conversation[];
+  /** The caller's latest userSeq: a client starts `/sync` from here. */
+  userSeq: number;
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: string | null;
+}
+
+export interface HistoryPage {
+  /** Always ascending by seq. */
+  items: Message[];
+  hasMore: boolean;
+}
+
+/** Pushed to the peer (and the reader's other devices) when a conversation is marked read. */
+export interface ReadReceipt {
+  conversationId: number;
+  readerId: number;
+  readUpToSeq: number;
+}
+
+export interface TypingNotice {
+  conversationId: number;
+  userId: number;
+  typing: boolean;
+}
+
+export interface PresenceChange {
+  userId: number;
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+export interface RecallNotice {
+  conversationId: number;
+  messageId: number;
+  seq: number;
+}
+
+/** The answer to an exchange request; `exchangedData` is the other side's data, only when accepted. */
+export interface ExchangeAnswer {
+  messageId: number;
+  requesterId: number;
+  responderId: number;
+  kind: ExchangeKind;
+  accepted: boolean;
+  exchangedData: ExchangedData | null;
+}
+
+export interface ErrorPush {
+  code: string;
+  message: string;
+  clientMsgId?: string;
+  destination?: string;
+  retryAfterMs?: number;
+}
+
+export interface PresenceItem {
+  userId: number;
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+export interface BlockItem {
+  userId: number;
+  createdAt: string;
+}
+
+export interface UploadedMedia {
+  url: string;
+  mime: string;
+  size: number;
+  width?: number;
+  height?: number;
+  thumbnailUrl?: string;
+}
+
+/** Kinds of change recorded in a user's update log (contract §6). */
+export type SyncEventType = 'message' | 'read' | 'recall' | 'exchange';
+
+export type SyncEvent =
+  | { userSeq: number; type: 'message'; data: Message }
+  | { userSeq: number; type: 'read'; data: ReadReceipt }
+  | { userSeq: number; type: 'recall'; data: RecallNotice }
+  | { userSeq: number; type: 'exchange'; data: ExchangeAnswer };
+
+export interface SyncPage {
+  events: SyncEvent[];
+  userSeq: number;
+  hasMore: boolean;
+}

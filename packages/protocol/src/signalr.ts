@@ -1,0 +1,63 @@
+/**
+ * Seed 2's SignalR shapes (contract §5). The canonical Message converts to a HubMessage and
+ * the integer message types map to the canonical names, both ways.
+ */
+import type { Message, MessageType } from './model.js';
+
+export const HUB_MESSAGE_TYPE: Record<MessageType, number> = {
+  TEXT: 1,
+  VOICE: 2,
+  IMAGE: 3,
+  EXCHANGE_WECHAT_REQUEST: 4,
+  EXCHANGE_WECHAT_RESULT: 5,
+  EXCHANGE_PHOTO_REQUEST: 6,
+  EXCHANGE_PHOTO_RESULT: 7,
+  VIDEO: 8,
+  EMOJI: 9,
+};
+
+export const MESSAGE_TYPE_BY_HUB_NUMBER: Record<number, MessageType> = Object.fromEntries(
+  Object.entries(HUB_MESSAGE_TYPE).map(([name, n]) => [n, name as MessageType]),
+);
+
+export interface HubMessage {
+  id: number;
+  sessionId: number;
+  seq: number;
+  senderId: number;
+  receiverId: number;
+  messageType: number;
+  content: string;
+  voiceUrl: string | null;
+  /** Seconds, rounded up. */
+  voiceDuration: number | null;
+  /** `extra` as a JSON string. */
+  extraData: string | null;
+  /** 1 normal, 2 recalled. */
+  status: 1 | 2;
+  isRead: boolean;
+  createTime: string;
+  tempId?: string;
+}
+
+export function toHubMessage(m: Message): HubMessage {
+  const isVoice = m.messageType === 'VOICE';
+  const durationMs = isVoice && m.extra && typeof m.extra.durationMs === 'number' ? m.extra.durationMs : null;
+  const hub: HubMessage = {
+    id: m.id,
+    sessionId: m.conversationId,
+    seq: m.seq,
+    senderId: m.senderId,
+    receiverId: m.receiverId,
+    messageType: HUB_MESSAGE_TYPE[m.messageType],
+    content: m.content,
+    voiceUrl: isVoice && m.content ? m.content : null,
+    voiceDuration: durationMs === null ? null : Math.ceil(durationMs / 1000),
+    extraData: m.extra === null ? null : JSON.stringify(m.extra),
+    status: m.status === 'RECALLED' ? 2 : 1,
+    isRead: m.isRead,
+    createTime: m.createdAt,
+  };
+  if (m.clientMsgId !== null) hub.tempId = m.clientMsgId;
+  return hub;
+}
