@@ -1,0 +1,55 @@
+import { isErrorCode, type ErrorCode } from '@parley/protocol';
+
+/**
+ * Codes the SDK adds to the server's closed list: `NETWORK` (the request never got an answer),
+ * `ABORTED` (the caller cancelled it) and `CLOSED` (the client was disconnected by the app).
+ */
+export type SdkErrorCode = ErrorCode | 'NETWORK' | 'ABORTED' | 'CLOSED';
+
+/** Error codes for which repeating the same request later may succeed. */
+const TRANSIENT: ReadonlySet<SdkErrorCode> = new Set<SdkErrorCode>(['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL', 'NETWORK']);
+
+/**
+ * Every failure the SDK reports: a REST error (`status` is the HTTP status), a STOMP error push
+ * (`clientMsgId` / `destination` name the failed SEND) or a transport failure (`NETWORK`).
+ */
+export class ParleyError extends Error {
+  override readonly name = 'ParleyError';
+
+  constructor(
+    /** One of the contract's error codes, or an SDK code. */
+    readonly code: SdkErrorCode,
+    message: string,
+    /** Extra facts: HTTP status, `retryAfterMs` for RATE_LIMITED, the failed SEND's ids. */
+    readonly details: {
+      status?: number;
+      retryAfterMs?: number;
+      clientMsgId?: string;
+      destination?: string;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message);
+  }
+
+  /** True when trying again later may succeed (rate limit, outage, network). */
+  get transient(): boolean {
+    return TRANSIENT.has(this.code);
+  }
+
+  /** Builds a ParleyError from a server error body (`{"error":{…}}` or a STOMP error push). */
+  static fromBody(body: unknown, status?: number): ParleyError {
+    const inner = (body && typeof body === 'object' && 'error' in body ? (body as { error: unknown }).error : body) as
+      | { code?: unknown; message?: unknown; retryAfterMs?: unknown; clientMsgId?: unknown; destination?: unknown }
+      | null
+      | undefined;
+    const code: SdkErrorCode = inner && isErrorCode(inner.code) ? inner.code : status && status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED';
+    const message = inner && typeof inner.message === 'string' ? inner.message : `HTTP ${status ?? '?'}`;
+    const details: ParleyError['details'] = {};
+    if (status !== undefined) details.status = status;
+    if (inner && typeof inner.retryAfterMs === 'number') details.retryAfterMs = inner.retryAfterMs;
+    if (inner && (typeof inner.clientMsgId === 'string' || typeof inner.clientMsgId === 'number')) details.clientMsgId = String(inner.clientMsgId);
+    if (inner && typeof inner.destination === 'string') details.destination = inner.destination;
+    return new ParleyError(code, message, details);
+  }
+}
