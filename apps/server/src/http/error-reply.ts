@@ -18,12 +18,6 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_PROTO_VIOLATION: 'VALIDATION_FAILED',
 };
 
-/** Database outages show up as these; the client is told to retry (nothing was stored). */
-function isDatabaseOutage(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P01' || code === '57P03' || code === '08006' || code === '08001';
-}
-
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string, extra?: { retryAfterMs?: number }): FastifyReply {
   const body: ErrorBody = { error: { code, message, ...(extra?.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}) } };
   if (extra?.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(extra.retryAfterMs / 1000)));
@@ -34,6 +28,7 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string,
 export function errorHandler(metrics: Metrics) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (isAppError(error)) {
+      if (error.code === 'UNAVAILABLE') request.log.error({ err: error.cause }, 'database unavailable');
       metrics.errors.inc({ code: error.code });
       const retryAfterMs = error.details?.retryAfterMs;
       return sendError(reply, error.code, error.message, typeof retryAfterMs === 'number' ? { retryAfterMs } : undefined);
@@ -43,11 +38,6 @@ export function errorHandler(metrics: Metrics) {
       metrics.errors.inc({ code: mapped });
       const message = error.validation ? validationMessage(error) : error.message;
       return sendError(reply, mapped, message);
-    }
-    if (isDatabaseOutage(error)) {
-      request.log.error({ err: error }, 'database unavailable');
-      metrics.errors.inc({ code: 'UNAVAILABLE' });
-      return sendError(reply, 'UNAVAILABLE', 'the database is unreachable; nothing was stored, retry later');
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       metrics.errors.inc({ code: 'VALIDATION_FAILED' });

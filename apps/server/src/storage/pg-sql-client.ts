@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { AppError } from '../domain/app-error.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 
 const INT8 = 20;
@@ -16,6 +17,17 @@ const typeParsers = {
   },
 };
 
+// Connection-level failures: the server is down, restarting or unreachable. Nothing was committed.
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+function asOutage(error: unknown): unknown {
+  const code = (error as { code?: string })?.code;
+  const lostConnection = code !== undefined && OUTAGE_CODES.has(code);
+  const timedOut = error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
+  if (!lostConnection && !timedOut) return error;
+  return new AppError('UNAVAILABLE', 'the database is unreachable; nothing was stored, retry later', undefined, { cause: error });
+}
+
 /** PostgreSQL server through a `pg` pool. A small pool: on 2 cores 8 connections beat 32. */
 export class PgSqlClient implements SqlClient {
   readonly kind = 'postgres' as const;
@@ -28,12 +40,17 @@ export class PgSqlClient implements SqlClient {
   }
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<R[]> {
-    const result = await this.pool.query(text, params as unknown[] | undefined);
-    return result.rows as R[];
+    try {
+      return (await this.pool.query(text, params as unknown[] | undefined)).rows as R[];
+    } catch (error) {
+      throw asOutage(error);
+    }
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw asOutage(error);
+    });
     try {
       await client.query('BEGIN');
       const tx: SqlExecutor = {
@@ -44,7 +61,7 @@ export class PgSqlClient implements SqlClient {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      throw asOutage(error);
     } finally {
       client.release();
     }

@@ -1,0 +1,53 @@
+// Lint rules that carry the architecture (design §2): the dependency direction is enforced as
+// import zones, so a layer that reaches the wrong way fails CI rather than review.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+const server = './apps/server/src';
+const ioLibraries = ['pg', 'ioredis', 'fastify', '@fastify/*', 'ws', 'sockjs', '@electric-sql/pglite', 'sharp', 'file-type', 'jose', 'rate-limiter-flexible', 'node:fs', 'node:fs/promises', 'node:net', 'node:http'];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', '**/*.d.ts', 'apps/web/public/**'] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: ["tsconfig.base.json", "apps/*/tsconfig.json", "packages/*/tsconfig.json"], noWarnOnMultipleProjects: true })] },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: `${server}/domain`, from: server, except: ['./domain'], message: 'the domain imports nothing but the protocol' },
+            { target: `${server}/ports`, from: server, except: ['./ports', './domain'], message: 'ports depend only on the domain' },
+            {
+              target: `${server}/services`,
+              from: [`${server}/storage`, `${server}/realtime`, `${server}/gateways`, `${server}/http`, `${server}/media`, `${server}/app.ts`, `${server}/main.ts`],
+              message: 'services reach backends only through ports',
+            },
+            { target: [`${server}/storage`, `${server}/realtime`], from: [`${server}/services`, `${server}/gateways`, `${server}/http`], message: 'backends implement ports; they do not call use cases or doors' },
+            { target: [`${server}/gateways`, `${server}/http`], from: [`${server}/storage`, `${server}/realtime`, `${server}/media`], message: 'doors call services, never backends' },
+            { target: [`${server}/gateways`], from: [`${server}/http`], message: 'doors are independent of each other' },
+            { target: [`${server}/http`], from: [`${server}/gateways`], except: ['./upgrade-router.ts', './door.ts'], message: 'doors are independent of each other' },
+            { target: './packages', from: './apps', message: 'packages never depend on apps' },
+            { target: './packages/protocol', from: './packages/sdk', message: 'the protocol depends on nothing of ours' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/server/src/domain/**/*.ts', 'apps/server/src/ports/**/*.ts', 'apps/server/src/services/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ioLibraries, message: 'the core knows no I/O library: put it behind a port' }] }] },
+  },
+  {
+    files: ['packages/protocol/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'the protocol runs in browsers and mini-programs too' }] }] },
+  },
+  {
+    files: ['**/*.test.ts', '**/test/**/*.ts', 'bench/**/*.ts', '**/e2e/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);
