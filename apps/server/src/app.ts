@@ -73,7 +73,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const mediaStore = new PostgresMediaStore(db, blobs);
   const mediaUrl = (key: string) => `${config.publicUrl ? config.publicUrl.replace(/\/$/, '') : ''}/media/${key}`;
 
-  const delivery = new DeliveryService(realtime.bus, registry);
+  // The HTTP logger exists only once Fastify is built; push failures before that cannot happen.
+  let logPushError = (_error: unknown, _sessionId: string) => {};
+  const delivery = new DeliveryService(realtime.bus, registry, (error, sessionId) => logPushError(error, sessionId));
   const messaging = new MessagingService({
     messages,
     conversations,
@@ -86,6 +88,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     clock,
     mediaUrl,
     batch: { maxBatch: config.writeBatchMax, concurrency: config.writeConcurrency },
+    onBatchCommitted: (size) => metrics.sendBatchSize.observe(size),
   });
   const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock });
   registry.onLifecycle({
@@ -139,6 +142,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     isDraining: () => draining,
     logger: overrides.logger ?? (process.env.VITEST ? false : { level: config.logLevel }),
   });
+  logPushError = (error, sessionId) => http.log.error({ err: error, sessionId }, 'push to a connection failed');
   if (config.devAuth) http.log.warn('development sign-in is ON (POST /auth/dev-token): anyone can act as any user. Set JWT_SECRET or JWT_JWKS_URL for production.');
 
   const upgrades = new UpgradeRouter();

@@ -7,13 +7,17 @@ import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@si
 import { LIMITS } from './limits.js';
 import { SENDABLE_MESSAGE_TYPES } from './model.js';
 
+// PostgreSQL text cannot hold NUL, so no string we accept may contain one.
+const NO_NUL = '^[^\\u0000]*$';
+const Text = (options: { minLength?: number; maxLength: number; description?: string }) => Type.String({ ...options, pattern: NO_NUL });
+
 export const Id = Type.Integer({ minimum: 1, maximum: LIMITS.maxId, description: 'positive 64-bit id within JSON number precision' });
 const Seq = Type.Integer({ minimum: 0, maximum: LIMITS.maxId });
 const literalUnion = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
 
 export const ClientMsgId = Type.Union([
-  Type.String({ minLength: 1, maxLength: LIMITS.clientMsgIdMaxChars }),
+  Text({ minLength: 1, maxLength: LIMITS.clientMsgIdMaxChars }),
   Type.Integer({ minimum: 0, maximum: LIMITS.maxId }),
 ]);
 
@@ -21,7 +25,7 @@ export const SendMessageBody = Type.Object({
   receiverId: Id,
   messageType: literalUnion(SENDABLE_MESSAGE_TYPES),
   // Per-type rules (trimmed length, URL ownership) are domain rules; this bounds the size.
-  content: Type.String({ maxLength: 20_000 }),
+  content: Text({ maxLength: 20_000 }),
   clientMsgId: ClientMsgId,
   extra: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
 });
@@ -52,16 +56,16 @@ export type RecallBody = Static<typeof RecallBody>;
 
 export const DevTokenBody = Type.Object({
   userId: Id,
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  avatar: Type.Optional(Type.String({ maxLength: 2048 })),
+  name: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
+  avatar: Type.Optional(Text({ maxLength: 2048 })),
 });
 export type DevTokenBody = Static<typeof DevTokenBody>;
 
 export const AdminUserBody = Type.Object({
-  name: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-  avatarUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
-  wechatId: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
-  photoUrls: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), { maxItems: 20 })),
+  name: Type.Optional(Type.Union([Text({ maxLength: 64 }), Type.Null()])),
+  avatarUrl: Type.Optional(Type.Union([Text({ maxLength: 2048 }), Type.Null()])),
+  wechatId: Type.Optional(Type.Union([Text({ minLength: 1, maxLength: 64 }), Type.Null()])),
+  photoUrls: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 2048 }), { maxItems: 20 })),
 });
 export type AdminUserBody = Static<typeof AdminUserBody>;
 
@@ -74,7 +78,7 @@ export type HistoryQuery = Static<typeof HistoryQuery>;
 
 export const ConversationsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.conversationsMaxLimit })),
-  before: Type.Optional(Type.String({ maxLength: 200 })),
+  before: Type.Optional(Text({ maxLength: 200 })),
 });
 export type ConversationsQuery = Static<typeof ConversationsQuery>;
 
@@ -95,10 +99,10 @@ export const HubSendMessageDto = Type.Object({
   sessionId: Type.Optional(Type.Union([Id, Type.Null()])),
   receiverId: Id,
   messageType: Type.Integer({ minimum: 1, maximum: 9 }),
-  content: Type.Optional(Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()])),
-  voiceUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+  content: Type.Optional(Type.Union([Text({ maxLength: 20_000 }), Type.Null()])),
+  voiceUrl: Type.Optional(Type.Union([Text({ maxLength: 2048 }), Type.Null()])),
   voiceDuration: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 300 }), Type.Null()])),
-  extraData: Type.Optional(Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()])),
+  extraData: Type.Optional(Type.Union([Text({ maxLength: 20_000 }), Type.Null()])),
 });
 export type HubSendMessageDto = Static<typeof HubSendMessageDto>;
 

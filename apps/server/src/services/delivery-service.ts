@@ -13,6 +13,7 @@ export class DeliveryService {
   constructor(
     private readonly bus: FanoutBus,
     private readonly registry: SessionRegistry,
+    private readonly onPushError: (error: unknown, sessionId: string) => void = () => {},
   ) {
     bus.subscribe((event) => this.deliverLocally(event));
   }
@@ -25,8 +26,13 @@ export class DeliveryService {
   private deliverLocally(event: DeliveryEvent): void {
     for (const recipient of event.recipients) {
       for (const session of this.registry.sessionsOf(recipient.userId)) {
-        session.push(event, recipient);
-        this.delivered++;
+        try {
+          session.push(event, recipient);
+          this.delivered++;
+        } catch (error) {
+          // A door bug must not cost the other connections their push; the client resyncs.
+          this.onPushError(error, session.id);
+        }
       }
     }
   }

@@ -1,5 +1,5 @@
 import { LIMITS, type Conversation, type ConversationPage, type HistoryPage, type Message, type SendableMessageType, type SyncPage } from '@parley/protocol';
-import { AppError } from '../domain/app-error.js';
+import { AppError, isAppError } from '../domain/app-error.js';
 import { checkOutgoingContent } from '../domain/message-rules.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConversationStore } from '../ports/conversation-store.js';
@@ -47,6 +47,8 @@ export interface MessagingDeps {
   clock: Clock;
   mediaUrl: (key: string) => string;
   batch: { maxBatch: number; concurrency: number };
+  /** Observes the size of each committed send batch (metrics). */
+  onBatchCommitted?: (size: number) => void;
 }
 
 /** Sending, history, conversation list, read marks, recall and sync: the rules of contract §3–§6. */
@@ -54,7 +56,33 @@ export class MessagingService {
   private readonly queue: SendQueue<NewMessage, SendOutcome>;
 
   constructor(private readonly deps: MessagingDeps) {
-    this.queue = new SendQueue((items) => deps.messages.appendBatch(items), deps.batch);
+    this.queue = new SendQueue((items) => this.writeBatch(items), deps.batch);
+  }
+
+  /**
+   * One transaction for the batch; should it fail as a whole (a poison item the checks missed),
+   * each item is retried alone so that only the bad one fails. An outage fails them all at once.
+   */
+  private async writeBatch(items: NewMessage[]): Promise<PromiseSettledResult<SendOutcome>[]> {
+    try {
+      const outcomes = await this.deps.messages.appendBatch(items);
+      this.deps.onBatchCommitted?.(items.length);
+      return outcomes.map((value) => ({ status: 'fulfilled', value }));
+    } catch (error) {
+      if (items.length === 1 || (isAppError(error) && error.code === 'UNAVAILABLE')) {
+        return items.map(() => ({ status: 'rejected', reason: error }));
+      }
+      const settled: PromiseSettledResult<SendOutcome>[] = [];
+      for (const item of items) {
+        try {
+          const [value] = await this.deps.messages.appendBatch([item]);
+          settled.push({ status: 'fulfilled', value: value! });
+        } catch (reason) {
+          settled.push({ status: 'rejected', reason });
+        }
+      }
+      return settled;
+    }
   }
 
   async send(senderId: number, command: SendCommand, originSessionId?: string): Promise<SendResult> {

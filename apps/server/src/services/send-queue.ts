@@ -1,7 +1,7 @@
 /**
  * Collects concurrent sends and commits them together (design §4.5): whatever has arrived while
  * a batch is in flight goes into the next one, up to `maxBatch` items and `concurrency` batches
- * at once. Each caller gets its own item's outcome; a failed batch fails only its own callers.
+ * at once. The writer settles each item on its own, so one item's failure reaches only its caller.
  */
 export class SendQueue<I, O> {
   private pending: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
@@ -9,7 +9,7 @@ export class SendQueue<I, O> {
   private idle: (() => void)[] = [];
 
   constructor(
-    private readonly writeBatch: (items: I[]) => Promise<O[]>,
+    private readonly writeBatch: (items: I[]) => Promise<PromiseSettledResult<O>[]>,
     private readonly options: { maxBatch: number; concurrency: number },
   ) {}
 
@@ -32,7 +32,12 @@ export class SendQueue<I, O> {
       this.inFlight++;
       this.writeBatch(batch.map((b) => b.item))
         .then(
-          (outcomes) => batch.forEach((b, i) => b.resolve(outcomes[i]!)),
+          (outcomes) =>
+            batch.forEach((b, i) => {
+              const outcome = outcomes[i];
+              if (outcome?.status === 'fulfilled') b.resolve(outcome.value);
+              else b.reject(outcome ? outcome.reason : new Error('send batch returned no outcome'));
+            }),
           (error) => batch.forEach((b) => b.reject(error)),
         )
         .finally(() => {
