@@ -18,6 +18,18 @@ export interface JwtConfig {
   userClaim: string;
 }
 
+/** STOMP door timings and limits (protocols §1.6, §1.8, §2.3); the defaults are the production values. */
+export interface StompConfig {
+  /** Heart-beat the server offers both ways (`heart-beat:sx,sy`); 0 turns heart-beats off. A client silent for 3× the agreed interval is dropped. */
+  heartbeatMs: number;
+  /** A connection whose unsent output passes this many bytes is closed with a reconnect hint. */
+  sendBufferBytes: number;
+  /** SockJS `h` frame interval on an idle receiving connection. */
+  sockjsHeartbeatMs: number;
+  /** A SockJS session without a receiving request for this long is closed. */
+  sockjsDisconnectMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -28,6 +40,8 @@ export interface Config {
   redisUrl: string | null;
   /** Key prefix for everything this deployment keeps in Redis (tests isolate with it). */
   redisPrefix: string;
+  /** With Redis: a node that has not refreshed its presence for this long is dead and its users go offline. */
+  presenceTtlMs: number;
   jwt: JwtConfig;
   devAuth: boolean;
   adminToken: string | null;
@@ -44,6 +58,9 @@ export interface Config {
   writeConcurrency: number;
   /** Largest messages per send batch. */
   writeBatchMax: number;
+  stomp: StompConfig;
+  /** Signs SignalR connection tokens; shared by every node. Null → derived from JWT_SECRET, else a per-process key (one node). */
+  signalrSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +136,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     dataDir: text(env, 'PARLEY_DATA_DIR') ?? './data',
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: text(env, 'PARLEY_REDIS_PREFIX') ?? 'parley:',
+    presenceTtlMs: integer(env, 'PARLEY_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
     jwt,
     devAuth: flag(env, 'PARLEY_DEV_AUTH', !anyJwtSetting),
     adminToken: text(env, 'PARLEY_ADMIN_TOKEN'),
@@ -135,6 +153,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     nodeId: text(env, 'PARLEY_NODE_ID') ?? randomUUID().slice(0, 8),
     writeConcurrency: integer(env, 'PARLEY_WRITE_CONCURRENCY', 2, 1, 64),
     writeBatchMax: integer(env, 'PARLEY_WRITE_BATCH_MAX', 256, 1, 10_000),
+    stomp: {
+      heartbeatMs: integer(env, 'PARLEY_STOMP_HEARTBEAT_MS', 10_000, 0, 3_600_000),
+      sendBufferBytes: integer(env, 'PARLEY_STOMP_SEND_BUFFER_BYTES', 512 * 1024, 1024, 2 ** 31),
+      sockjsHeartbeatMs: integer(env, 'PARLEY_SOCKJS_HEARTBEAT_MS', 25_000, 10, 3_600_000),
+      sockjsDisconnectMs: integer(env, 'PARLEY_SOCKJS_DISCONNECT_MS', 5_000, 10, 3_600_000),
+    },
+    signalrSecret: text(env, 'PARLEY_SIGNALR_SECRET'),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent`);

@@ -4,6 +4,17 @@ export interface PresenceState {
 }
 
 /**
+ * Users whose presence changed without a call on this node: the store found that another node
+ * died (its presence expired) and took its users offline. Each change is reported to exactly one
+ * node of the cluster, so it is announced once.
+ */
+export interface PresenceExpiry {
+  userIds: readonly number[];
+  /** When the dead node was last known alive; becomes the users' lastSeenAt. */
+  at: Date;
+}
+
+/**
  * Who is online on any node. A user is online while at least one node holds a connection of
  * theirs; a node that dies stops counting after a bounded time (Redis TTL).
  */
@@ -14,5 +25,10 @@ export interface PresenceStore {
   userDisconnected(userId: number, at: Date): Promise<boolean>;
   /** State of each id; unknown users are offline with lastSeenAt null. */
   lookup(userIds: readonly number[]): Promise<Map<number, PresenceState>>;
+  /**
+   * Registers the one handler for users taken offline because their node died (multi-node
+   * stores only; a single-node store never calls it). The handler must not throw.
+   */
+  onExpired?(handler: (expiry: PresenceExpiry) => Promise<void>): void;
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import type { Config } from '../config.js';
 import type { FanoutBus } from '../ports/fanout-bus.js';
 import type { PresenceStore } from '../ports/presence-store.js';
@@ -5,8 +6,12 @@ import type { RateLimiter } from '../ports/rate-limiter.js';
 import { MemoryFanoutBus } from './memory-fanout-bus.js';
 import { MemoryPresenceStore } from './memory-presence-store.js';
 import { createMemoryRateLimiter } from './memory-rate-limiter.js';
+import { RedisConnections } from './redis-connections.js';
+import { RedisFanoutBus } from './redis-fanout-bus.js';
+import { RedisPresenceStore } from './redis-presence-store.js';
+import { createRedisRateLimiter } from './redis-rate-limiter.js';
 
-/** Fan-out, presence and rate limits: in-process for one node. */
+/** Fan-out, presence and rate limits: in-process for one node, through Redis for many. */
 export interface RealtimeBackends {
   bus: FanoutBus;
   presence: PresenceStore;
@@ -17,17 +22,54 @@ export interface RealtimeBackends {
   close(): Promise<void>;
 }
 
+/** How long a starting node waits for Redis before serving anyway (it catches up when Redis appears). */
+const REDIS_START_WAIT_MS = 5_000;
+
 export async function createRealtimeBackends(config: Readonly<Config>): Promise<RealtimeBackends> {
+  const sendShape = { ratePerSecond: config.sendRatePerSecond, burst: config.sendBurst };
+  const typingShape = { ratePerSecond: config.typingRatePerSecond, burst: Math.ceil(config.typingRatePerSecond) };
+  if (config.redisUrl) return createRedisBackends(config, config.redisUrl, sendShape, typingShape);
   const bus = new MemoryFanoutBus();
   const presence = new MemoryPresenceStore();
   return {
     bus,
     presence,
-    sendLimiter: createMemoryRateLimiter({ ratePerSecond: config.sendRatePerSecond, burst: config.sendBurst }, 'send'),
-    typingLimiter: createMemoryRateLimiter({ ratePerSecond: config.typingRatePerSecond, burst: Math.ceil(config.typingRatePerSecond) }, 'typing'),
+    sendLimiter: createMemoryRateLimiter(sendShape, 'send'),
+    typingLimiter: createMemoryRateLimiter(typingShape, 'typing'),
     async close() {
       await bus.close();
       await presence.close();
+    },
+  };
+}
+
+async function createRedisBackends(
+  config: Readonly<Config>,
+  url: string,
+  sendShape: { ratePerSecond: number; burst: number },
+  typingShape: { ratePerSecond: number; burst: number },
+): Promise<RealtimeBackends> {
+  const log = pino({ name: 'redis', level: process.env.VITEST ? 'silent' : config.logLevel });
+  const connections = new RedisConnections(url, config.nodeId, {
+    lost: (name, error) => log.warn({ connection: name, err: error.message }, 'redis connection lost: fan-out degrades to this node, clients repair through /sync'),
+    restored: (name) => log.info({ connection: name }, 'redis connection restored'),
+  });
+  if (!(await connections.ready(REDIS_START_WAIT_MS))) log.warn('redis is not reachable yet; starting anyway (readyz reports it)');
+  const prefix = config.redisPrefix;
+  const bus = new RedisFanoutBus({ publisher: connections.command, subscriber: connections.subscriber, prefix, nodeId: config.nodeId });
+  const presence = new RedisPresenceStore({ redis: connections.command, prefix, nodeId: config.nodeId, ttlMs: config.presenceTtlMs });
+  await presence.start();
+  return {
+    bus,
+    presence,
+    sendLimiter: createRedisRateLimiter(connections.command, prefix, sendShape, 'send'),
+    typingLimiter: createRedisRateLimiter(connections.command, prefix, typingShape, 'typing'),
+    check: () => connections.ping(),
+    async close() {
+      // Presence first: the offline announcements of users still held go out through the bus.
+      await presence.close();
+      await bus.close();
+      await connections.close();
     },
   };
 }

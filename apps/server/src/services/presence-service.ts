@@ -13,7 +13,9 @@ import type { SessionLifecycle } from './session-registry.js';
 export class PresenceService implements SessionLifecycle {
   constructor(
     private readonly deps: { presence: PresenceStore; conversations: ConversationStore; users: UserStore; delivery: DeliveryService; clock: Clock },
-  ) {}
+  ) {
+    deps.presence.onExpired?.((expiry) => this.expired(expiry.userIds, expiry.at));
+  }
 
   async firstSessionOpened(userId: number): Promise<void> {
     if (await this.deps.presence.userConnected(userId)) await this.announce(userId, true, null);
@@ -24,6 +26,18 @@ export class PresenceService implements SessionLifecycle {
     if (!(await this.deps.presence.userDisconnected(userId, at))) return;
     await this.deps.users.setLastSeen(userId, at);
     await this.announce(userId, false, at);
+  }
+
+  /** Users of a dead node went offline (reported to this node only): record and announce, once. */
+  private async expired(userIds: readonly number[], at: Date): Promise<void> {
+    for (const userId of userIds) {
+      try {
+        await this.deps.users.setLastSeen(userId, at);
+        await this.announce(userId, false, at);
+      } catch {
+        // Best effort: the store already took the user offline; lookups report it either way.
+      }
+    }
   }
 
   /** Presence of `ids` as `viewerId` may see it: only the viewer and their conversation peers are revealed. */

@@ -1,0 +1,87 @@
+-- Opt-in: monthly range partitioning of `messages` by created_at (docs/scaling.md).
+-- Run once, in a maintenance window, with the nodes stopped or draining:
+--   psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f apps/server/sql/partition-messages.sql
+-- One transaction: it either converts the table completely or changes nothing.
+--
+-- Unique constraints of a partitioned table must contain the partition key, so:
+--   * (conversation_id, seq) becomes UNIQUE (conversation_id, seq, created_at). Gap-free seq never
+--     relied on it: the next seq is taken under the conversation row's lock (architecture §1).
+--   * (sender_id, client_msg_id) — idempotent send — moves to a small side table whose primary
+--     key carries the same constraint name, filled by a row trigger, so the write path's
+--     duplicate handling (SQLSTATE 23505 on messages_client_msg_id_unique) works unchanged.
+-- New months need their partition before they begin: run
+--   SELECT parley_create_message_partition(date_trunc('month', now() + interval '1 month')::date);
+-- monthly (cron); rows of a month without one land in messages_default.
+
+BEGIN;
+LOCK TABLE messages IN ACCESS EXCLUSIVE MODE;
+
+ALTER TABLE messages RENAME TO messages_unpartitioned;
+ALTER TABLE messages_unpartitioned RENAME CONSTRAINT messages_pkey TO messages_unpartitioned_pkey;
+ALTER TABLE messages_unpartitioned RENAME CONSTRAINT messages_seq_unique TO messages_unpartitioned_seq_unique;
+ALTER TABLE messages_unpartitioned RENAME CONSTRAINT messages_client_msg_id_unique TO messages_unpartitioned_client_msg_id_unique;
+ALTER INDEX messages_pending_exchange RENAME TO messages_unpartitioned_pending_exchange;
+
+CREATE SEQUENCE messages_partitioned_id_seq;
+SELECT setval('messages_partitioned_id_seq', COALESCE((SELECT max(id) FROM messages_unpartitioned), 0) + 1, false);
+
+CREATE TABLE messages (
+  id              bigint NOT NULL DEFAULT nextval('messages_partitioned_id_seq'),
+  conversation_id bigint NOT NULL,
+  seq             bigint NOT NULL,
+  sender_id       bigint NOT NULL,
+  receiver_id     bigint NOT NULL,
+  message_type    text NOT NULL,
+  content         text NOT NULL,
+  extra           jsonb,
+  status          text NOT NULL DEFAULT 'NORMAL',
+  is_read         boolean NOT NULL DEFAULT false,
+  client_msg_id   text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT messages_pkey PRIMARY KEY (id, created_at),
+  CONSTRAINT messages_seq_unique UNIQUE (conversation_id, seq, created_at)
+) PARTITION BY RANGE (created_at);
+ALTER SEQUENCE messages_partitioned_id_seq OWNED BY messages.id;
+
+CREATE INDEX messages_conversation_seq ON messages (conversation_id, seq);
+CREATE INDEX messages_sender_client_msg_id ON messages (sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL;
+CREATE INDEX messages_pending_exchange ON messages (conversation_id, message_type) WHERE extra ->> 'exchangeStatus' = 'PENDING';
+CREATE TABLE messages_default PARTITION OF messages DEFAULT;
+
+CREATE TABLE message_client_ids (
+  sender_id     bigint NOT NULL,
+  client_msg_id text NOT NULL,
+  message_id    bigint NOT NULL,
+  CONSTRAINT messages_client_msg_id_unique PRIMARY KEY (sender_id, client_msg_id)
+);
+
+CREATE FUNCTION parley_claim_client_msg_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.client_msg_id IS NOT NULL THEN
+    INSERT INTO message_client_ids (sender_id, client_msg_id, message_id) VALUES (NEW.sender_id, NEW.client_msg_id, NEW.id);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER messages_claim_client_msg_id AFTER INSERT ON messages FOR EACH ROW EXECUTE FUNCTION parley_claim_client_msg_id();
+
+CREATE FUNCTION parley_create_message_partition(month date) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  first date := date_trunc('month', month)::date;
+BEGIN
+  EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF messages FOR VALUES FROM (%L) TO (%L)',
+    'messages_' || to_char(first, 'YYYYMM'), first, (first + interval '1 month')::date);
+END $$;
+
+SELECT parley_create_message_partition(m::date)
+FROM generate_series(
+  date_trunc('month', COALESCE((SELECT min(created_at) FROM messages_unpartitioned), now())),
+  date_trunc('month', now()) + interval '2 months',
+  interval '1 month') AS m;
+
+INSERT INTO messages (id, conversation_id, seq, sender_id, receiver_id, message_type, content, extra, status, is_read, client_msg_id, created_at)
+SELECT id, conversation_id, seq, sender_id, receiver_id, message_type, content, extra, status, is_read, client_msg_id, created_at
+FROM messages_unpartitioned;
+
+DROP TABLE messages_unpartitioned;
+INSERT INTO schema_migrations (version, name) VALUES (1001, 'opt-in: messages partitioned by month') ON CONFLICT DO NOTHING;
+COMMIT;
