@@ -4,16 +4,26 @@ import { defineConfig } from 'vitest/config';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
-  resolve: {
-    // Tests run against the TypeScript sources of our packages, not their build output.
-    alias: { '@parley/protocol': here('./packages/protocol/src/index.ts') },
-  },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    // Two cores: more parallel files only add contention with PostgreSQL.
+    // Two cores: more parallel files only add contention with PostgreSQL and the servers under test.
     maxWorkers: 2,
+    projects: [
+      {
+        resolve: {
+          // Tests run against the TypeScript sources of our packages, not their build output.
+          alias: { '@parley/protocol': here('./packages/protocol/src/index.ts') },
+        },
+        test: {
+          name: 'server',
+          root: here('.'),
+          include: ['packages/protocol/src/**/*.test.ts', 'apps/server/src/**/*.test.ts', 'apps/server/test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      'packages/sdk/vitest.config.ts',
+      'apps/web/vitest.config.ts',
+    ],
   },
 });

@@ -7,7 +7,7 @@ export type Listener<A extends unknown[]> = (...args: A) => void;
  * listener is reported through `onListenerError` and never stops the others.
  */
 export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
-  private readonly listeners = new Map<keyof E, Set<Listener<never[]>>>();
+  private readonly listeners = new Map<keyof E, Set<(...args: never[]) => void>>();
 
   constructor(private readonly onListenerError: (error: unknown) => void = (e) => console.error(e)) {}
 
@@ -15,7 +15,7 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
   on<K extends keyof E>(event: K, listener: Listener<E[K]>): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<never[]>);
+    set.add(listener as unknown as (...args: never[]) => void);
     return () => this.off(event, listener);
   }
 
@@ -30,7 +30,7 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
 
   /** Removes a listener registered with `on`. */
   off<K extends keyof E>(event: K, listener: Listener<E[K]>): void {
-    this.listeners.get(event)?.delete(listener as Listener<never[]>);
+    this.listeners.get(event)?.delete(listener as unknown as (...args: never[]) => void);
   }
 
   /** Calls every listener of `event` with `args`. */

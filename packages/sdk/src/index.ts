@@ -1,0 +1,46 @@
+/**
+ * @parley/sdk — the Parley client: STOMP pushes + REST, reconnect with backoff, an outbox that
+ * retries until the server stores each message, dedup and gap repair through `/sync`.
+ * Runs in browsers, Node (pass `nodeSocketFactory(WebSocket)` from `ws`) and mini-programs
+ * (`miniProgramSocketFactory(wx)`, `miniProgramHttp(wx)`, `miniProgramUploader(wx)`).
+ */
+export { ParleyClient, type ParleyClientOptions, type SendInput } from './parley-client.js';
+export type { ParleyEvents, MessageMeta, UpdateMeta } from './events.js';
+export type { ConnectionState } from './stomp-connection.js';
+export { ParleyError, type SdkErrorCode } from './errors.js';
+export { Backoff, type BackoffOptions } from './backoff.js';
+export { BoundedIdSet } from './bounded-id-set.js';
+export { TypedEmitter, type Listener } from './emitter.js';
+export { fetchHttp, miniProgramHttp, type HttpTransport, type HttpRequest, type HttpResponse, type MiniProgramRequestApi } from './http-transport.js';
+export { Outbox, newClientMsgId, type OutboxItem, type OutboxState } from './outbox.js';
+export {
+  MemoryOutboxStorage,
+  LocalStorageOutboxStorage,
+  IndexedDbOutboxStorage,
+  type OutboxStorage,
+  type KeyValueStorage,
+} from './outbox-storage.js';
+export { RestApi, type OwnProfile, type ProfileUpdate, type ReadResult, type HistoryOptions, type WithUserSeq } from './rest-api.js';
+export {
+  browserSocketFactory,
+  nodeSocketFactory,
+  miniProgramSocketFactory,
+  type SocketFactory,
+  type WebSocketLike,
+  type SocketTask,
+  type MiniProgramSocketApi,
+} from './socket-factory.js';
+export type { TokenProvider } from './token-source.js';
+export { TypingThrottle } from './typing-throttle.js';
+export { UpdateSequencer, type EventSource } from './update-sequencer.js';
+export {
+  defaultUploader,
+  xhrUploader,
+  fetchUploader,
+  miniProgramUploader,
+  type Uploader,
+  type UploadRequest,
+  type UploadResponse,
+  type UploadProgress,
+  type MiniProgramUploadApi,
+} from './upload.js';

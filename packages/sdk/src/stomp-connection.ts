@@ -1,0 +1,175 @@
+import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
+import type { Backoff } from './backoff.js';
+import { ParleyError } from './errors.js';
+import type { SocketFactory } from './socket-factory.js';
+import type { TokenSource } from './token-source.js';
+
+/**
+ * `idle` before `connect()`; `connecting` during the first attempt; `connected` once STOMP
+ * CONNECTED arrived; `reconnecting` while waiting for or making a later attempt; `closed` after
+ * `disconnect()`.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** @internal What the client needs from the STOMP layer. */
+export interface StompConnectionHooks {
+  onState(state: ConnectionState): void;
+  onConnected(): void;
+  onDisconnected(): void;
+  onFrame(destination: string, body: string, headers: Record<string, string>): void;
+  onError(error: ParleyError): void;
+}
+
+/** @internal Options of StompConnection. */
+export interface StompConnectionOptions {
+  url: string;
+  socketFactory: SocketFactory;
+  tokens: TokenSource;
+  backoff: Backoff;
+  heartbeatMs: number;
+  connectTimeoutMs: number;
+  destinations: readonly string[];
+  debug?: (message: string) => void;
+}
+
+const STOMP_PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+/**
+ * @internal
+ * One logical STOMP session over successive sockets. @stomp/stompjs does the framing and
+ * heart-beats; this class owns reconnect timing (exponential backoff with jitter, done in
+ * `beforeConnect` so that stompjs' own fixed delay is a no-op), fetches a token before every
+ * attempt, and subscribes the user queues after every CONNECTED.
+ */
+export class StompConnection {
+  private readonly client: Client;
+  private state: ConnectionState = 'idle';
+  private attempted = false;
+  private wake: (() => void) | null = null;
+  private active = false;
+
+  constructor(
+    private readonly options: StompConnectionOptions,
+    private readonly hooks: StompConnectionHooks,
+  ) {
+    const client = new Client({
+      webSocketFactory: () => options.socketFactory(options.url, STOMP_PROTOCOLS) as never,
+      heartbeatIncoming: options.heartbeatMs,
+      heartbeatOutgoing: options.heartbeatMs,
+      reconnectDelay: 1,
+      connectionTimeout: options.connectTimeoutMs,
+      debug: options.debug ?? (() => undefined),
+    });
+    client.beforeConnect = () => this.beforeConnect();
+    client.onConnect = () => this.connected();
+    client.onWebSocketClose = () => this.closed();
+    client.onStompError = (frame: IFrame) =>
+      hooks.onError(new ParleyError(frame.headers.message?.toLowerCase().includes('unauth') ? 'UNAUTHORIZED' : 'INTERNAL', `STOMP ERROR: ${frame.headers.message ?? ''} ${frame.body}`.trim()));
+    this.client = client;
+  }
+
+  get current(): ConnectionState {
+    return this.state;
+  }
+
+  /** Starts connecting (and keeps reconnecting until `stop`). */
+  start(): void {
+    if (this.active) return;
+    this.active = true;
+    this.attempted = false;
+    this.client.activate();
+  }
+
+  /** Disconnects for good (sends DISCONNECT when connected). */
+  async stop(): Promise<void> {
+    this.active = false;
+    this.wake?.();
+    await this.client.deactivate();
+    this.setState('closed');
+  }
+
+  /** Skips the remaining backoff delay and tries now (e.g. when the browser reports `online`). */
+  reconnectNow(): void {
+    this.options.backoff.reset();
+    this.wake?.();
+  }
+
+  /** Closes the socket without DISCONNECT, as a network failure would; reconnects as usual. */
+  drop(): void {
+    this.client.forceDisconnect();
+  }
+
+  /** Writes a SEND; false when not connected. `receipt` asks for a RECEIPT, reported to `onReceipt`. */
+  publish(destination: string, body: unknown, receipt?: { id: string; onReceipt: () => void }): boolean {
+    if (this.state !== 'connected' || !this.client.connected) return false;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (receipt) {
+      headers.receipt = receipt.id;
+      this.client.watchForReceipt(receipt.id, () => receipt.onReceipt());
+    }
+    try {
+      this.client.publish({ destination, body: JSON.stringify(body), headers });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async beforeConnect(): Promise<void> {
+    if (this.attempted) {
+      this.setState('reconnecting');
+      await this.sleep(this.options.backoff.next());
+    } else {
+      this.setState('connecting');
+    }
+    this.attempted = true;
+    while (this.active) {
+      try {
+        const token = await this.options.tokens.refresh();
+        this.client.connectHeaders = { Authorization: `Bearer ${token}` };
+        return;
+      } catch (cause) {
+        this.hooks.onError(new ParleyError('UNAUTHORIZED', `token provider failed: ${String(cause)}`, { cause }));
+        this.setState('reconnecting');
+        await this.sleep(this.options.backoff.next());
+      }
+    }
+  }
+
+  private connected(): void {
+    this.options.backoff.reset();
+    for (const destination of this.options.destinations) {
+      this.client.subscribe(destination, (message: IMessage) =>
+        this.hooks.onFrame(destination, message.body, message.headers as Record<string, string>),
+      );
+    }
+    this.setState('connected');
+    this.hooks.onConnected();
+  }
+
+  private closed(): void {
+    const wasConnected = this.state === 'connected';
+    if (this.active) this.setState('reconnecting');
+    if (wasConnected) this.hooks.onDisconnected();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wake = () => done();
+      this.wake = wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).then(() => {
+      this.wake = null;
+    });
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.hooks.onState(state);
+  }
+}
