@@ -62,7 +62,8 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { auth: deps.auth, directory: deps.directory });
   await app.register(mediaFileRoutes, { services: deps.services });
   await app.register(async (user) => {
-    user.addHook('preHandler', requireUser(deps.auth));
+    // onRequest, not preHandler: an unauthenticated request is answered 401 before its body is parsed or validated.
+    user.addHook('onRequest', requireUser(deps.auth));
     await user.register(messageRoutes, { services: deps.services });
     await user.register(userRoutes, { services: deps.services });
     await user.register(mediaUploadRoutes, { services: deps.services });

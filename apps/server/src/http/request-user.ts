@@ -7,7 +7,7 @@ declare module 'fastify' {
   }
 }
 
-/** preHandler for user routes: authenticates the bearer token and sets request.userId. */
+/** onRequest hook for user routes: authenticates the bearer token and sets request.userId. */
 export function requireUser(auth: Authenticator) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const identity = await auth.authenticate(bearerToken(request.headers.authorization));

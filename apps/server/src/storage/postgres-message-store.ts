@@ -25,6 +25,20 @@ export class PostgresMessageStore implements MessageStore {
 
   async appendBatch(items: readonly NewMessage[]): Promise<SendOutcome[]> {
     if (items.length === 0) return [];
+    // A concurrent batch (another connection) may commit the same new (sender, clientMsgId)
+    // between our dedup lookup and our insert. Retrying sees it stored and answers `duplicate`,
+    // so that one repeat never fails the other messages of this batch.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendBatchOnce(items);
+      } catch (error) {
+        const { code, constraint } = error as { code?: string; constraint?: string };
+        if (attempt >= 3 || code !== '23505' || constraint !== 'messages_client_msg_id_unique') throw error;
+      }
+    }
+  }
+
+  private appendBatchOnce(items: readonly NewMessage[]): Promise<SendOutcome[]> {
     return this.db.transaction(async (tx) => {
       const outcomes: (SendOutcome | undefined)[] = new Array(items.length);
       const keyOf = (i: NewMessage) => (i.clientMsgId === null ? null : `${i.senderId}\u0000${i.clientMsgId}`);
@@ -54,18 +68,15 @@ export class PostgresMessageStore implements MessageStore {
       // 2. Unknown users and blocks reject single items, never the batch.
       const fresh = items.map((item, index) => ({ item, index })).filter(({ index }) => !outcomes[index] && !repeatOf.has(index));
       const userIds = [...new Set(fresh.flatMap(({ item }) => [item.senderId, item.receiverId]))];
-      const existing = new Set(
-        (await tx.query<{ id: number }>('SELECT id FROM users WHERE id = ANY($1::int8[])', [userIds])).map((r) => Number(r.id)),
+      // Which users exist and which pairs are blocked, in one round trip.
+      const checks = fresh.length === 0 ? [] : await tx.query<{ blocker_id: number | null; id: number }>(
+        `SELECT NULL::int8 AS blocker_id, id FROM users WHERE id = ANY($1::int8[])
+         UNION ALL
+         SELECT blocker_id, blocked_id FROM blocks WHERE (blocker_id, blocked_id) IN (SELECT * FROM unnest($2::int8[], $3::int8[]))`,
+        [userIds, fresh.map(({ item }) => item.receiverId), fresh.map(({ item }) => item.senderId)],
       );
-      const blocked = new Set(
-        (
-          await tx.query<{ blocker_id: number; blocked_id: number }>(
-            `SELECT blocker_id, blocked_id FROM blocks
-             WHERE (blocker_id, blocked_id) IN (SELECT * FROM unnest($1::int8[], $2::int8[]))`,
-            [fresh.map(({ item }) => item.receiverId), fresh.map(({ item }) => item.senderId)],
-          )
-        ).map((r) => `${r.blocker_id}:${r.blocked_id}`),
-      );
+      const existing = new Set(checks.filter((r) => r.blocker_id === null).map((r) => Number(r.id)));
+      const blocked = new Set(checks.filter((r) => r.blocker_id !== null).map((r) => `${r.blocker_id}:${r.id}`));
       const accepted = fresh.filter(({ item, index }) => {
         if (!existing.has(item.senderId) || !existing.has(item.receiverId)) {
           outcomes[index] = { kind: 'rejected', code: 'USER_NOT_FOUND' };

@@ -71,8 +71,11 @@ export interface LogEntry {
 export async function appendUpdates(tx: SqlExecutor, entries: readonly LogEntry[]): Promise<number[]> {
   if (entries.length === 0) return [];
   const userIds = [...new Set(entries.map((e) => e.userId))].sort((a, b) => a - b);
+  // NO KEY UPDATE, not UPDATE: foreign keys to users (new conversations, members, blocks, media)
+  // take KEY SHARE on these rows, and FOR UPDATE would wait on them — a deadlock with a
+  // concurrent batch that created a conversation and now waits for our conversation lock.
   const rows = await tx.query<{ id: number; last_user_seq: number }>(
-    'SELECT id, last_user_seq FROM users WHERE id = ANY($1::int8[]) ORDER BY id FOR UPDATE',
+    'SELECT id, last_user_seq FROM users WHERE id = ANY($1::int8[]) ORDER BY id FOR NO KEY UPDATE',
     [userIds],
   );
   const next = new Map(rows.map((r) => [Number(r.id), Number(r.last_user_seq)]));
@@ -81,20 +84,22 @@ export async function appendUpdates(tx: SqlExecutor, entries: readonly LogEntry[
     next.set(e.userId, seq);
     return seq;
   });
+  // One statement (a data-modifying CTE runs whether or not it is referenced): a round trip less per batch.
   await tx.query(
-    `INSERT INTO user_updates (user_id, user_seq, kind, message_id, data)
-     SELECT u, s, k, m, d::jsonb FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::text[]) AS e(u, s, k, m, d)`,
+    `WITH logged AS (
+       INSERT INTO user_updates (user_id, user_seq, kind, message_id, data)
+       SELECT u, s, k, m, d::jsonb FROM unnest($1::int8[], $2::int8[], $3::text[], $4::int8[], $5::text[]) AS e(u, s, k, m, d)
+     )
+     UPDATE users u SET last_user_seq = v.s FROM unnest($6::int8[], $7::int8[]) AS v(id, s) WHERE u.id = v.id`,
     [
       entries.map((e) => e.userId),
       seqs,
       entries.map((e) => e.kind),
       entries.map((e) => e.messageId),
       entries.map((e) => (e.data === null || e.data === undefined ? null : JSON.stringify(e.data))),
+      [...next.keys()],
+      [...next.values()],
     ],
-  );
-  await tx.query(
-    'UPDATE users u SET last_user_seq = v.s FROM unnest($1::int8[], $2::int8[]) AS v(id, s) WHERE u.id = v.id',
-    [[...next.keys()], [...next.values()]],
   );
   return seqs;
 }
@@ -162,21 +167,29 @@ export async function insertMessages(
     if (!unreadIncrement.has(senderSide)) unreadIncrement.set(senderSide, 0);
   }
   const lastRows = [...lastRowOf.values()];
-  await tx.query(
-    `UPDATE conversations c SET last_seq = v.s, last_message_id = v.m, last_message_at = v.at
-     FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::timestamptz[]) AS v(id, s, m, at) WHERE c.id = v.id`,
-    [lastRows.map((r) => r.conversation_id), lastRows.map((r) => r.seq), lastRows.map((r) => r.id), lastRows.map((r) => r.created_at)],
-  );
   const sides = [...unreadIncrement.entries()].map(([key, inc]) => {
     const [userId, convId] = key.split(':').map(Number);
     return { userId: userId!, convId: convId!, inc };
   });
+  // Both sides' unread counts and activity, and each conversation's last message: one statement.
   await tx.query(
-    `UPDATE conversation_members m
+    `WITH moved AS (
+       UPDATE conversations c SET last_seq = v.s, last_message_id = v.m, last_message_at = v.at
+       FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::timestamptz[]) AS v(id, s, m, at) WHERE c.id = v.id
+     )
+     UPDATE conversation_members m
      SET unread_count = m.unread_count + v.inc, last_activity_us = (extract(epoch FROM clock_timestamp()) * 1000000)::int8
-     FROM unnest($1::int8[], $2::int8[], $3::int4[]) AS v(u, c, inc)
+     FROM unnest($5::int8[], $6::int8[], $7::int4[]) AS v(u, c, inc)
      WHERE m.user_id = v.u AND m.conversation_id = v.c`,
-    [sides.map((s) => s.userId), sides.map((s) => s.convId), sides.map((s) => s.inc)],
+    [
+      lastRows.map((r) => r.conversation_id),
+      lastRows.map((r) => r.seq),
+      lastRows.map((r) => r.id),
+      lastRows.map((r) => r.created_at),
+      sides.map((s) => s.userId),
+      sides.map((s) => s.convId),
+      sides.map((s) => s.inc),
+    ],
   );
   const entries: LogEntry[] = [];
   for (const row of rows) {

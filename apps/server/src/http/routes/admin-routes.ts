@@ -14,7 +14,8 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** Host-application API behind PARLEY_ADMIN_TOKEN; absent when no token is configured. */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; adminToken: string }> = async (app, { services, adminToken }) => {
-  app.addHook('preHandler', async (request) => {
+  // onRequest: a request without the admin token is answered 401 before its body is even parsed.
+  app.addHook('onRequest', async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (!token || !sameSecret(token, adminToken)) throw new AppError('UNAUTHORIZED', 'admin token required');
   });

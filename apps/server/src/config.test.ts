@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('defaults to contract §1: embedded database in ./data, dev sign-in on, 10/30 send rate', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: null,
+      dataDir: './data',
+      redisUrl: null,
+      devAuth: true,
+      adminToken: null,
+      sendRatePerSecond: 10,
+      sendBurst: 30,
+      typingRatePerSecond: 2,
+      jwt: { secret: null, jwksUrl: null, userClaim: 'sub' },
+      media: { imageMaxBytes: 10 * 1024 * 1024, voiceMaxBytes: 5 * 1024 * 1024, videoMaxBytes: 50 * 1024 * 1024 },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://u@db:5432/parley',
+      PARLEY_DATA_DIR: '/var/lib/parley',
+      REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET: 'a-secret-of-16-chars-or-more',
+      JWT_USER_CLAIM: 'uid',
+      PARLEY_ADMIN_TOKEN: 'admin',
+      PARLEY_SEND_RATE: '2.5',
+      PARLEY_SEND_BURST: '5',
+      PARLEY_TYPING_RATE: '1',
+      PARLEY_MAX_IMAGE_BYTES: '1000',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://u@db:5432/parley',
+      dataDir: '/var/lib/parley',
+      redisUrl: 'redis://cache:6379',
+      devAuth: false,
+      adminToken: 'admin',
+      sendRatePerSecond: 2.5,
+      sendBurst: 5,
+      typingRatePerSecond: 1,
+      jwt: { secret: 'a-secret-of-16-chars-or-more', userClaim: 'uid' },
+      media: { imageMaxBytes: 1000 },
+    });
+  });
+
+  it('turns dev sign-in off when any JWT setting is given, unless asked for explicitly', () => {
+    expect(loadConfig({ JWT_JWKS_URL: 'https://id.example.com/jwks.json' }).devAuth).toBe(false);
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(16), PARLEY_DEV_AUTH: 'true' }).devAuth).toBe(true);
+    expect(loadConfig({ PARLEY_DEV_AUTH: 'off' }).devAuth).toBe(false);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ PORT: '  ', DATABASE_URL: '' })).toMatchObject({ port: 8080, databaseUrl: null });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://db/x'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['JWT_SECRET', 'short'],
+    ['JWT_JWKS_URL', 'ftp://id.example.com/jwks'],
+    ['PARLEY_DEV_AUTH', 'maybe'],
+    ['PARLEY_SEND_RATE', '0'],
+    ['PARLEY_SEND_RATE', 'fast'],
+    ['PARLEY_SEND_RATE', '-3'],
+    ['PARLEY_SEND_BURST', '0'],
+    ['PARLEY_SEND_BURST', '1e3'],
+    ['PARLEY_TYPING_RATE', 'Infinity'],
+    ['PARLEY_MAX_IMAGE_BYTES', '0'],
+    ['PARLEY_MAX_VOICE_BYTES', 'big'],
+    ['PARLEY_MAX_VIDEO_BYTES', '99999999999'],
+    ['PARLEY_PUBLIC_URL', 'chat.example.com'],
+    ['LOG_LEVEL', 'loud'],
+    ['PARLEY_WRITE_CONCURRENCY', '0'],
+    ['PARLEY_WRITE_BATCH_MAX', 'many'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error.message).toContain(name);
+    expect(error.message).toMatch(/^Invalid configuration: /);
+  });
+});

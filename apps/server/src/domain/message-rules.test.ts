@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { LIMITS } from '@parley/protocol';
+import { AppError } from './app-error.js';
+import { charLength, checkOutgoingContent, mediaKeyOf } from './message-rules.js';
+
+function failure(run: () => unknown): AppError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+const URL_OK = '/media/AbCdEfGh12345678.png';
+
+describe('charLength', () => {
+  it('counts code points, so an emoji or a CJK character counts once', () => {
+    expect(charLength('')).toBe(0);
+    expect(charLength('abc')).toBe(3);
+    expect(charLength('你好')).toBe(2);
+    expect(charLength('😀😀')).toBe(2);
+  });
+});
+
+describe('mediaKeyOf', () => {
+  it('accepts relative and absolute URLs of /media/<key>', () => {
+    expect(mediaKeyOf(URL_OK)).toBe('AbCdEfGh12345678.png');
+    expect(mediaKeyOf('https://chat.example.com/media/AbCdEfGh12345678.jpg')).toBe('AbCdEfGh12345678.jpg');
+    expect(mediaKeyOf('/media/AbCdEfGh12345678.png?x=1')).toBe('AbCdEfGh12345678.png');
+  });
+
+  it('refuses anything else', () => {
+    for (const url of ['', 'hello', '/media/', '/media/short.png', '/media/AbCdEfGh12345678', '/other/AbCdEfGh12345678.png', '/media/../etc/passwd.png', '/media/AbCdEfGh12345678.png/x', '/media/AbCdEfGh1234%2F5678.png']) {
+      expect(mediaKeyOf(url), url).toBeNull();
+    }
+  });
+});
+
+describe('checkOutgoingContent', () => {
+  it('trims TEXT and bounds it to 1–5000 characters', () => {
+    expect(checkOutgoingContent('TEXT', '  hi  ', { ignored: true })).toEqual({ content: 'hi', extra: null, media: null });
+    expect(checkOutgoingContent('TEXT', '😀'.repeat(LIMITS.textMaxChars), null).content).toHaveLength(LIMITS.textMaxChars * 2);
+    for (const bad of ['', '   ', '\n\t', 'x'.repeat(LIMITS.textMaxChars + 1)]) {
+      const error = failure(() => checkOutgoingContent('TEXT', bad, null));
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toMatch(/^content:/);
+    }
+  });
+
+  it('keeps SQL-looking and markup text verbatim (after trimming)', () => {
+    const text = "'; DROP TABLE messages; -- <script>alert(1)</script>";
+    expect(checkOutgoingContent('TEXT', text, null).content).toBe(text);
+  });
+
+  it('bounds EMOJI sticker codes to 1–64 characters', () => {
+    expect(checkOutgoingContent('EMOJI', ' [smile] ', null)).toEqual({ content: '[smile]', extra: null, media: null });
+    expect(failure(() => checkOutgoingContent('EMOJI', '', null)).code).toBe('VALIDATION_FAILED');
+    expect(failure(() => checkOutgoingContent('EMOJI', 'x'.repeat(65), null)).code).toBe('VALIDATION_FAILED');
+  });
+
+  it('needs a /media URL for IMAGE and VIDEO and returns the key to check ownership of', () => {
+    expect(checkOutgoingContent('IMAGE', URL_OK, { width: 1 })).toEqual({ content: URL_OK, extra: null, media: { key: 'AbCdEfGh12345678.png', kind: 'image' } });
+    expect(checkOutgoingContent('VIDEO', URL_OK, null).media).toEqual({ key: 'AbCdEfGh12345678.png', kind: 'video' });
+    for (const bad of ['', 'https://evil.example.com/x.png', 'not a url']) {
+      expect(failure(() => checkOutgoingContent('IMAGE', bad, null)).message).toMatch(/^content: IMAGE/);
+    }
+  });
+
+  it('needs VOICE durationMs as a whole number 1–300000', () => {
+    expect(checkOutgoingContent('VOICE', URL_OK, { durationMs: 1500, other: 'dropped' })).toEqual({
+      content: URL_OK,
+      extra: { durationMs: 1500 },
+      media: { key: 'AbCdEfGh12345678.png', kind: 'voice' },
+    });
+    expect(checkOutgoingContent('VOICE', URL_OK, { durationMs: LIMITS.voiceMaxDurationMs }).extra).toEqual({ durationMs: 300_000 });
+    for (const extra of [null, undefined, {}, { durationMs: 0 }, { durationMs: -5 }, { durationMs: 1.5 }, { durationMs: '1000' }, { durationMs: 300_001 }]) {
+      const error = failure(() => checkOutgoingContent('VOICE', URL_OK, extra as Record<string, unknown> | null | undefined));
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toMatch(/^extra\.durationMs/);
+    }
+  });
+});

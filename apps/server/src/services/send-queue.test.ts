@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { SendQueue } from './send-queue.js';
+
+/** A controllable writer: records each batch and resolves it when the test says so. */
+function gatedWriter<I>() {
+  const batches: I[][] = [];
+  const gates: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const write = (items: I[]) => {
+    batches.push([...items]);
+    return new Promise<PromiseSettledResult<string>[]>((resolve, reject) => {
+      gates.push({ resolve: () => resolve(items.map((i) => ({ status: 'fulfilled', value: `done:${String(i)}` }))), reject });
+    });
+  };
+  return { batches, gates, write };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SendQueue', () => {
+  it('writes the first item at once and batches whatever arrives while a batch is in flight', async () => {
+    const writer = gatedWriter<number>();
+    const queue = new SendQueue(writer.write, { maxBatch: 100, concurrency: 1 });
+    const results = [1, 2, 3, 4, 5].map((i) => queue.submit(i));
+    expect(writer.batches).toEqual([[1]]);
+    writer.gates[0]!.resolve();
+    await tick();
+    expect(writer.batches).toEqual([[1], [2, 3, 4, 5]]);
+    writer.gates[1]!.resolve();
+    expect(await Promise.all(results)).toEqual(['done:1', 'done:2', 'done:3', 'done:4', 'done:5']);
+  });
+
+  it('never puts more than maxBatch items in a batch and keeps submission order', async () => {
+    const writer = gatedWriter<number>();
+    const queue = new SendQueue(writer.write, { maxBatch: 3, concurrency: 1 });
+    const results = Array.from({ length: 8 }, (_, i) => queue.submit(i));
+    for (let i = 0; i < 4 && writer.gates[i]; i++) {
+      writer.gates[i]!.resolve();
+      await tick();
+    }
+    expect(await Promise.all(results)).toEqual(Array.from({ length: 8 }, (_, i) => `done:${i}`));
+    expect(writer.batches).toEqual([[0], [1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  it('keeps at most `concurrency` batches in flight', async () => {
+    const writer = gatedWriter<number>();
+    const queue = new SendQueue(writer.write, { maxBatch: 2, concurrency: 2 });
+    const results = Array.from({ length: 7 }, (_, i) => queue.submit(i));
+    expect(writer.batches).toEqual([[0], [1]]);
+    writer.gates[1]!.resolve();
+    await tick();
+    expect(writer.batches).toEqual([[0], [1], [2, 3]]);
+    writer.gates[0]!.resolve();
+    await tick();
+    expect(writer.batches).toEqual([[0], [1], [2, 3], [4, 5]]);
+    writer.gates[2]!.resolve();
+    await tick();
+    writer.gates[3]!.resolve();
+    await tick();
+    writer.gates[4]!.resolve();
+    expect(await Promise.all(results)).toHaveLength(7);
+    expect(writer.batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('fails only the callers of a failed batch and carries on', async () => {
+    const writer = gatedWriter<number>();
+    const queue = new SendQueue(writer.write, { maxBatch: 10, concurrency: 1 });
+    const first = queue.submit(1);
+    const second = [queue.submit(2), queue.submit(3)];
+    writer.gates[0]!.reject(new Error('database down'));
+    await expect(first).rejects.toThrow('database down');
+    await tick();
+    writer.gates[1]!.resolve();
+    expect(await Promise.all(second)).toEqual(['done:2', 'done:3']);
+  });
+
+  it('settles each item on its own: one rejected item fails only its caller', async () => {
+    const queue = new SendQueue<number, number>(
+      async (items) => items.map((i) => (i === 2 ? { status: 'rejected', reason: new Error('poison') } : { status: 'fulfilled', value: i * 10 })),
+      { maxBatch: 10, concurrency: 1 },
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((i) => queue.submit(i)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 'poison', 30]);
+  });
+
+  it('fails a caller whose item got no outcome rather than leaving it hanging', async () => {
+    const queue = new SendQueue<number, number>(async () => [], { maxBatch: 10, concurrency: 1 });
+    await expect(queue.submit(1)).rejects.toThrow(/no outcome/);
+  });
+
+  it('fails the callers when the writer rejects', async () => {
+    const queue = new SendQueue<number, number>(async () => {
+      throw new Error('boom');
+    }, { maxBatch: 10, concurrency: 1 });
+    await expect(queue.submit(1)).rejects.toThrow('boom');
+    await expect(queue.submit(2)).rejects.toThrow('boom');
+  });
+
+  it('drain resolves at once when idle, and after everything submitted was written', async () => {
+    const writer = gatedWriter<number>();
+    const queue = new SendQueue(writer.write, { maxBatch: 10, concurrency: 1 });
+    await queue.drain();
+    const results = [queue.submit(1), queue.submit(2)];
+    let drained = false;
+    const draining = queue.drain().then(() => (drained = true));
+    writer.gates[0]!.resolve();
+    await tick();
+    expect(drained).toBe(false);
+    writer.gates[1]!.resolve();
+    await draining;
+    expect(drained).toBe(true);
+    expect(await Promise.all(results)).toEqual(['done:1', 'done:2']);
+  });
+});

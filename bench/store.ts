@@ -1,0 +1,183 @@
+/**
+ * `npm run bench:store`: durable sends per second through the domain (MessagingService → its
+ * SendQueue → PostgresMessageStore.appendBatch) into a real PostgreSQL server, batched (the
+ * production queue) versus one transaction per message, and into embedded PGlite.
+ *
+ * PostgreSQL: a scratch database on PARLEY_BENCH_DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/test), created for each run and dropped afterwards.
+ * Knobs: BENCH_MESSAGES (batched run size), BENCH_PRODUCERS (concurrent senders), BENCH_USERS,
+ * BENCH_ONLY=batched (skip the slower runs, for profiling).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../apps/server/src/config.js';
+import { createRealtimeBackends } from '../apps/server/src/realtime/realtime-backends.js';
+import { systemClock } from '../apps/server/src/ports/clock.js';
+import { DeliveryService } from '../apps/server/src/services/delivery-service.js';
+import { MessagingService } from '../apps/server/src/services/messaging-service.js';
+import { SessionRegistry } from '../apps/server/src/services/session-registry.js';
+import { MemoryBlobStore } from '../apps/server/src/storage/blob-store.js';
+import { openDatabase } from '../apps/server/src/storage/open-database.js';
+import { PostgresConversationStore } from '../apps/server/src/storage/postgres-conversation-store.js';
+import { PostgresMediaStore } from '../apps/server/src/storage/postgres-media-store.js';
+import { PostgresMessageStore } from '../apps/server/src/storage/postgres-message-store.js';
+import { PostgresUpdateLog } from '../apps/server/src/storage/postgres-update-log.js';
+import { PostgresUserStore } from '../apps/server/src/storage/postgres-user-store.js';
+import type { SqlClient } from '../apps/server/src/storage/sql-client.js';
+
+const SERVER_URL = process.env.PARLEY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 60_000);
+const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 1024);
+const USERS = Number(process.env.BENCH_USERS ?? 2000);
+const CONVERSATIONS = USERS * 2;
+
+interface Result {
+  name: string;
+  messages: number;
+  seconds: number;
+  perSecond: number;
+}
+
+async function withScratchDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const name = `parley_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    const cleanup = new pg.Client({ connectionString: SERVER_URL });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await cleanup.end();
+  }
+}
+
+/** The messaging service as the app wires it, on in-process realtime backends with no rate limit in the way. */
+async function messagingOn(db: SqlClient, batch: { maxBatch: number; concurrency: number }) {
+  const config = loadConfig({ PARLEY_DATA_DIR: 'memory://', PARLEY_SEND_RATE: '1000000000', PARLEY_SEND_BURST: '1000000', LOG_LEVEL: 'silent' });
+  const realtime = await createRealtimeBackends(config);
+  const users = new PostgresUserStore(db);
+  const service = new MessagingService({
+    messages: new PostgresMessageStore(db),
+    conversations: new PostgresConversationStore(db),
+    users,
+    media: new PostgresMediaStore(db, new MemoryBlobStore()),
+    updates: new PostgresUpdateLog(db),
+    presence: realtime.presence,
+    sendLimiter: realtime.sendLimiter,
+    delivery: new DeliveryService(realtime.bus, new SessionRegistry()),
+    clock: systemClock,
+    mediaUrl: (key) => `/media/${key}`,
+    batch,
+  });
+  return { service, users, close: () => realtime.close() };
+}
+
+/** The conversation of pair i: user i with user i + k, spread so that each user has several. */
+function pair(i: number): [number, number] {
+  const a = (i % USERS) + 1;
+  const b = ((i + 1 + Math.floor(i / USERS) * 7) % USERS) + 1;
+  return a === b ? [a, (b % USERS) + 1] : [a, b];
+}
+
+async function run(name: string, db: SqlClient, batch: { maxBatch: number; concurrency: number }, messages: number): Promise<Result> {
+  const { service, users, close } = await messagingOn(db, batch);
+  try {
+    await db.query('INSERT INTO users (id) SELECT g FROM generate_series(1, $1::int) g ON CONFLICT DO NOTHING', [USERS]);
+    // Warm-up (not measured): creates every conversation and warms caches and JIT.
+    let warm = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(PRODUCERS, 256) }, async () => {
+        while (warm < CONVERSATIONS) {
+          const [from, to] = pair(warm++);
+          await service.send(from, { receiverId: to, messageType: 'TEXT', content: 'warm-up', clientMsgId: null });
+        }
+      }),
+    );
+    const seqBefore = await users.latestUserSeq(1);
+
+    let next = 0;
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: PRODUCERS }, async (_, producer) => {
+        while (next < messages) {
+          const i = next++;
+          const [a, b] = pair((i * 7919) % CONVERSATIONS);
+          const [from, to] = i % 2 ? [a, b] : [b, a];
+          await service.send(from, { receiverId: to, messageType: 'TEXT', content: `message ${i} from producer ${producer}`, clientMsgId: `${producer}-${i}` });
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    // Sanity: everything was stored once and the logs advanced.
+    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
+    if (Number(n) !== CONVERSATIONS + messages) throw new Error(`${name}: expected ${CONVERSATIONS + messages} messages, found ${n}`);
+    if ((await users.latestUserSeq(1)) <= seqBefore) throw new Error(`${name}: the update log did not advance`);
+    return { name, messages, seconds, perSecond: messages / seconds };
+  } finally {
+    await close();
+  }
+}
+
+async function onPostgres(name: string, batch: { maxBatch: number; concurrency: number }, messages: number): Promise<Result> {
+  return withScratchDatabase(async (url) => {
+    const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
+    try {
+      return await run(name, db, batch, messages);
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+async function onPglite(name: string, messages: number): Promise<Result> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-bench-'));
+  const db = await openDatabase({ databaseUrl: null, dataDir: dir });
+  try {
+    return await run(name, db, { maxBatch: 256, concurrency: 2 }, messages);
+  } finally {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function print(results: Result[]): void {
+  const width = Math.max(...results.map((r) => r.name.length));
+  for (const r of results) {
+    console.log(`${r.name.padEnd(width)}  ${String(r.messages).padStart(7)} msgs  ${r.seconds.toFixed(2).padStart(6)} s  ${Math.round(r.perSecond).toLocaleString('en-US').padStart(8)} sends/s`);
+  }
+}
+
+async function main(): Promise<void> {
+  const pgSettings = new pg.Client({ connectionString: SERVER_URL });
+  await pgSettings.connect();
+  const settings = await pgSettings.query<{ name: string; setting: string }>(
+    "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'server_version', 'shared_buffers', 'wal_level')",
+  );
+  await pgSettings.end();
+  console.log(`PostgreSQL: ${settings.rows.map((r) => `${r.name}=${r.setting}`).join(' ')}`);
+  console.log(`users=${USERS} conversations=${CONVERSATIONS} producers=${PRODUCERS} (each awaits its send, then sends the next)\n`);
+
+  const batched = await onPostgres('PostgreSQL, batched (SendQueue 256 max, 2 in flight)', { maxBatch: 256, concurrency: 2 }, MESSAGES);
+  if (process.env.BENCH_ONLY === 'batched') return print([batched]);
+  const perMessage = await onPostgres('PostgreSQL, one transaction per message (8 in flight)', { maxBatch: 1, concurrency: 8 }, Math.max(2000, Math.round(MESSAGES / 6)));
+  const pglite = await onPglite('PGlite (data dir), batched (256 max, 2 in flight)', Math.max(5000, Math.round(MESSAGES / 3)));
+  const results = [batched, perMessage, pglite];
+  print(results);
+  console.log(`\nbatched / per-message on PostgreSQL: ${(batched.perSecond / perMessage.perSecond).toFixed(1)}×  (target ≥ 5×)`);
+  console.log(`batched on PostgreSQL: ${Math.round(batched.perSecond).toLocaleString('en-US')} durable sends/s (target ≥ 30,000)`);
+  console.log(`PGlite / PostgreSQL batched: ${(pglite.perSecond / batched.perSecond).toFixed(2)}×`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
