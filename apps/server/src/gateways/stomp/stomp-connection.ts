@@ -1,0 +1,378 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Message } from '@parley/protocol';
+import type { Authenticator } from '../../auth/authenticator.js';
+import type { StompConfig } from '../../config.js';
+import { AppError } from '../../domain/app-error.js';
+import type { DeliveryEvent, PushRecipient } from '../../domain/delivery-event.js';
+import type { Metrics } from '../../metrics.js';
+import type { ClientSession, SessionCloseReason } from '../../ports/client-session.js';
+import type { Services } from '../../services/services.js';
+import type { SessionRegistry } from '../../services/session-registry.js';
+import { toClientError } from '../client-error.js';
+import { APP_HANDLERS, type StompCommandContext } from './app-handlers.js';
+import { connectToken, negotiateVersion, planHeartbeat, type HeartbeatPlan } from './connect-negotiation.js';
+import { APP_PREFIX, DESTINATION_BY_KIND, ERRORS_DESTINATION, SUBSCRIBABLE } from './destinations.js';
+import { StompFrameParser } from './frame-parser.js';
+import { textFrame } from './frame-serializer.js';
+import { HeartbeatMonitor } from './heartbeat-monitor.js';
+import { encodedBody } from './push-body.js';
+import { headerOf, StompProtocolError, type StompFrame, type StompVersion } from './stomp-frame.js';
+import { CLOSE_CODES, type StompTransport } from './stomp-transport.js';
+import { Subscriptions, type AckMode } from './subscriptions.js';
+
+/** What a STOMP connection needs from its door. */
+export interface StompConnectionDeps {
+  registry: SessionRegistry;
+  services: Services;
+  auth: Authenticator;
+  logger: FastifyBaseLogger;
+  metrics: Metrics;
+  options: Readonly<StompConfig>;
+}
+
+const CLIENT_COMMANDS = new Set(['SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT']);
+const ACK_MODES = new Set<string>(['auto', 'client', 'client-individual']);
+/** Frames a client may have queued behind a slow operation before it is cut off. */
+const MAX_FRAMES_IN_FLIGHT = 1000;
+const CLOSE_MESSAGES: Record<SessionCloseReason, { message: string; code: number }> = {
+  shutdown: { message: 'Server shutting down; reconnect', code: CLOSE_CODES.serviceRestart },
+  backpressure: { message: 'Connection too slow to receive; reconnect and resync', code: CLOSE_CODES.tryAgainLater },
+  replaced: { message: 'Connection replaced; reconnect', code: CLOSE_CODES.tryAgainLater },
+};
+
+type Phase = 'new' | 'connecting' | 'connected' | 'closed';
+
+/**
+ * One STOMP 1.0–1.2 connection (protocols §1) over any transport: CONNECT with a token, user
+ * queues, `/app/chat.*` commands run one at a time in arrival order, RECEIPT after commit,
+ * heart-beats, ERROR-then-close for protocol errors. It is the door's ClientSession.
+ */
+export class StompConnection implements ClientSession {
+  readonly door = 'stomp' as const;
+  userId = 0;
+  private phase: Phase = 'new';
+  private version: StompVersion = '1.2';
+  private readonly parser = new StompFrameParser();
+  private readonly subscriptions = new Subscriptions(() => this.version);
+  private heartbeat: HeartbeatMonitor | null = null;
+  private tail: Promise<void> = Promise.resolve();
+  /** Settles once CONNECT has been handled, whatever the outcome. */
+  private ready: Promise<void> = Promise.resolve();
+  private framesInFlight = 0;
+  private messageCounter = 0;
+  private registered: Promise<void> | null = null;
+  private readonly wireId: string;
+  private readonly closedCallbacks: (() => void)[] = [];
+  private commandContext: StompCommandContext | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly transport: StompTransport,
+    private readonly deps: StompConnectionDeps,
+    /** A token from the upgrade URL (`?access_token=`), used when CONNECT carries none. */
+    private readonly fallbackToken: string | null = null,
+  ) {
+    this.wireId = id.replace(/[^A-Za-z0-9._-]/g, '_');
+  }
+
+  get isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  /** Runs once the connection has ended, whichever side ended it. */
+  onClosed(callback: () => void): void {
+    if (this.phase === 'closed') callback();
+    else this.closedCallbacks.push(callback);
+  }
+
+  /** Bytes from the transport: any slice of the frame stream. */
+  receive(data: Uint8Array): void {
+    if (this.phase === 'closed') return;
+    if (this.heartbeat) this.heartbeat.lastReceivedAt = Date.now();
+    try {
+      this.parser.push(data);
+      for (let item = this.parser.next(); item && !this.isClosed; item = this.parser.next()) {
+        if (item.type === 'frame') this.dispatch(item.frame);
+      }
+    } catch (error) {
+      if (error instanceof StompProtocolError) this.fail(error);
+      else throw error;
+    }
+  }
+
+  /** The transport ended without us closing it. */
+  transportClosed(): void {
+    if (this.phase !== 'closed') this.finish();
+  }
+
+  push(event: DeliveryEvent, recipient: PushRecipient): void {
+    if (this.phase !== 'connected') return;
+    const destination = DESTINATION_BY_KIND[event.kind];
+    const subscriptions = this.subscriptions.on(destination);
+    if (!subscriptions) return;
+    const body = encodedBody(event, recipient);
+    for (const subscription of subscriptions) {
+      const messageId = `${this.wireId}-${++this.messageCounter}`;
+      this.write(
+        `MESSAGE\ndestination:${destination}\ncontent-type:application/json\nsubscription:${subscription.wireId}\nmessage-id:${messageId}\n` +
+          (subscription.ack === 'auto' ? '' : `ack:${messageId}\n`) +
+          (recipient.userSeq !== null ? `user-seq:${recipient.userSeq}\n` : '') +
+          `content-length:${body.bytes}\n\n${body.json}\0`,
+      );
+      this.deps.metrics.pushes.inc({ door: 'stomp' });
+    }
+    if (this.transport.bufferedBytes() > this.deps.options.sendBufferBytes) this.close('backpressure');
+  }
+
+  close(reason: SessionCloseReason): void {
+    if (this.phase === 'closed') return;
+    const { message, code } = CLOSE_MESSAGES[reason];
+    this.sendError(message, `${message}. Recover missed updates with GET /sync.`, undefined, [['reconnect', 'true']]);
+    this.finish(code, message);
+  }
+
+  private dispatch(frame: StompFrame): void {
+    const { command } = frame;
+    if (command === 'CONNECT' || command === 'STOMP') {
+      if (this.phase !== 'new') throw new StompProtocolError('Already connected', 'a connection takes exactly one CONNECT');
+      const version = negotiateVersion(headerOf(frame, 'accept-version'));
+      if (!version) {
+        this.sendError('Supported protocol versions are 1.2, 1.1, 1.0', 'no common STOMP version', undefined, [['version', '1.2,1.1,1.0']]);
+        this.finish(CLOSE_CODES.protocolError, 'unsupported version');
+        return;
+      }
+      this.version = version;
+      this.parser.version = version;
+      this.phase = 'connecting';
+      const plan = planHeartbeat(headerOf(frame, 'heart-beat'), this.deps.options.heartbeatMs);
+      this.ready = this.handleConnect(frame, plan);
+      return;
+    }
+    if (this.phase === 'new') throw new StompProtocolError('Not connected', 'the first frame must be CONNECT or STOMP');
+    if (!CLIENT_COMMANDS.has(command)) throw new StompProtocolError('Unknown command', `${command} is not a STOMP client command`);
+    this.schedule(frame, this.prepare(frame));
+  }
+
+  /**
+   * Frames start in arrival order once CONNECT succeeded, and SENDs run concurrently (their
+   * messages enter the write queue in order); completions (RECEIPT, DISCONNECT) happen in
+   * arrival order, each after its operation committed.
+   */
+  private schedule(frame: StompFrame, operation: FrameOperation): void {
+    if (++this.framesInFlight > MAX_FRAMES_IN_FLIGHT) throw new StompProtocolError('Too many frames in flight', `at most ${MAX_FRAMES_IN_FLIGHT} frames may wait for handling`);
+    const started = this.ready
+      .then(() => (this.phase === 'connected' ? operation.start?.() : undefined))
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
+    this.tail = this.tail
+      .then(() => started)
+      .then((error) => {
+        this.framesInFlight--;
+        if (this.phase !== 'connected') return;
+        if (error === null) return operation.complete ? operation.complete() : this.receipt(frame);
+        if (error instanceof StompProtocolError) return this.fail(error);
+        this.deps.logger.error({ err: error }, 'STOMP frame handling failed');
+        this.fail(new StompProtocolError('Internal error', 'the server failed to handle a frame'));
+      });
+  }
+
+  /** Checks a frame's headers at once (a bad frame ends the connection before later frames run). */
+  private prepare(frame: StompFrame): FrameOperation {
+    switch (frame.command) {
+      case 'SUBSCRIBE': {
+        const id = headerOf(frame, 'id');
+        const destination = headerOf(frame, 'destination');
+        const ack = headerOf(frame, 'ack') ?? 'auto';
+        if (id === undefined) throw this.frameError(frame, 'Missing id header', 'SUBSCRIBE needs an id');
+        if (destination === undefined) throw this.frameError(frame, 'Missing destination header', 'SUBSCRIBE needs a destination');
+        if (!ACK_MODES.has(ack)) throw this.frameError(frame, 'Invalid ack mode', 'ack must be auto, client or client-individual');
+        if (!SUBSCRIBABLE.has(destination)) {
+          throw this.frameError(frame, 'Forbidden destination', `only your own queues can be subscribed: ${[...SUBSCRIBABLE].join(', ')}`);
+        }
+        return {
+          start: () => {
+            if (this.subscriptions.has(id)) throw this.frameError(frame, 'Duplicate subscription id', `subscription ${id} already exists on this connection`);
+            this.subscriptions.add(id, destination, ack as AckMode);
+          },
+        };
+      }
+      case 'UNSUBSCRIBE': {
+        const id = headerOf(frame, 'id');
+        if (id === undefined) throw this.frameError(frame, 'Missing id header', 'UNSUBSCRIBE needs an id');
+        return { start: () => this.subscriptions.remove(id) };
+      }
+      case 'SEND': {
+        const destination = headerOf(frame, 'destination');
+        if (destination === undefined) throw this.frameError(frame, 'Missing destination header', 'SEND needs a destination');
+        return { start: () => this.send(destination, frame.body) };
+      }
+      case 'DISCONNECT':
+        return {
+          complete: () => {
+            this.receipt(frame);
+            this.finish(CLOSE_CODES.normal, 'disconnect');
+          },
+        };
+      default:
+        // ACK, NACK, BEGIN, COMMIT, ABORT: accepted and ignored, as Spring's simple broker does.
+        return {};
+    }
+  }
+
+  /** Authenticates and registers; never rejects (a failure ends the connection). */
+  private async handleConnect(frame: StompFrame, plan: HeartbeatPlan): Promise<void> {
+    let userId: number;
+    try {
+      userId = (await this.deps.auth.authenticate(connectToken(frame) ?? this.fallbackToken)).userId;
+    } catch (error) {
+      const failure = toClientError(error, this.deps.logger);
+      this.deps.metrics.errors.inc({ code: failure.code });
+      const message = failure.code === 'UNAUTHORIZED' ? 'Unauthorized' : failure.code;
+      this.sendError(message, failure.message);
+      this.finish(CLOSE_CODES.protocolError, message);
+      return;
+    }
+    if (this.isClosed) return;
+    this.userId = userId;
+    // Registered (and, with Redis, routed here) before CONNECTED, so a client that saw CONNECTED
+    // and subscribed receives every later push.
+    this.registered = this.deps.registry.add(this).catch((error: unknown) => this.deps.logger.error({ err: error }, 'registering a STOMP session failed'));
+    await this.registered;
+    if (this.isClosed) return;
+    this.phase = 'connected';
+    this.commandContext = {
+      userId,
+      sessionId: this.id,
+      services: this.deps.services,
+      echoToSelf: (message: Message) => this.push({ kind: 'message', body: message, recipients: [] }, { userId, userSeq: null }),
+    };
+    const offer = this.deps.options.heartbeatMs;
+    this.write(
+      textFrame(
+        'CONNECTED',
+        [
+          ['version', this.version],
+          ['heart-beat', `${offer},${offer}`],
+          ['server', 'Parley/0.1'],
+          ['session', this.id],
+          ['user-name', String(userId)],
+        ],
+        '',
+        this.version,
+      ),
+    );
+    this.heartbeat = new HeartbeatMonitor(
+      plan,
+      () => this.write('\n'),
+      (silentMs) => {
+        this.sendError('Heart-beat timeout', `no data from the client for ${silentMs} ms`);
+        this.finish(CLOSE_CODES.protocolError, 'heart-beat timeout');
+      },
+    );
+  }
+
+  private async send(destination: string, bytes: Uint8Array): Promise<void> {
+    const body = parseJson(bytes);
+    try {
+      const handler = destination.startsWith(APP_PREFIX) ? APP_HANDLERS[destination.slice(APP_PREFIX.length)] : undefined;
+      if (!handler) {
+        throw destination.startsWith(APP_PREFIX)
+          ? new AppError('NOT_FOUND', `no handler for ${destination}`)
+          : new AppError('FORBIDDEN', `SEND goes only to /app/chat.* destinations, not ${destination}`);
+      }
+      if (body === INVALID_JSON) throw new AppError('VALIDATION_FAILED', 'body: not valid JSON');
+      await handler(this.commandContext!, body);
+    } catch (error) {
+      this.pushError(error, destination, body);
+    }
+  }
+
+  private pushError(error: unknown, destination: string, body: unknown): void {
+    const failure = toClientError(error, this.deps.logger);
+    this.deps.metrics.errors.inc({ code: failure.code });
+    const clientMsgId = (body as { clientMsgId?: unknown } | undefined)?.clientMsgId;
+    const payload = {
+      code: failure.code,
+      message: failure.message,
+      ...(typeof clientMsgId === 'string' || typeof clientMsgId === 'number' ? { clientMsgId } : {}),
+      destination,
+      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+    };
+    const subscriptions = this.subscriptions.on(ERRORS_DESTINATION);
+    if (!subscriptions) return;
+    const json = JSON.stringify(payload);
+    for (const subscription of subscriptions) {
+      const messageId = `${this.wireId}-${++this.messageCounter}`;
+      const headers: [string, string][] = [
+        ['destination', ERRORS_DESTINATION],
+        ['content-type', 'application/json'],
+        ['subscription', subscription.id],
+        ['message-id', messageId],
+      ];
+      if (subscription.ack !== 'auto') headers.push(['ack', messageId]);
+      this.write(textFrame('MESSAGE', headers, json, this.version));
+    }
+  }
+
+  private receipt(frame: StompFrame): void {
+    const receipt = headerOf(frame, 'receipt');
+    if (receipt !== undefined && !this.isClosed) this.write(textFrame('RECEIPT', [['receipt-id', receipt]], '', this.version));
+  }
+
+  private frameError(frame: StompFrame, message: string, detail: string): StompProtocolError {
+    const error = new StompProtocolError(message, detail);
+    const receipt = headerOf(frame, 'receipt');
+    if (receipt !== undefined) (error as StompProtocolError & { receiptId?: string }).receiptId = receipt;
+    return error;
+  }
+
+  private fail(error: StompProtocolError): void {
+    if (this.phase === 'closed') return;
+    this.sendError(error.message, error.detail, (error as StompProtocolError & { receiptId?: string }).receiptId);
+    this.finish(CLOSE_CODES.protocolError, error.message);
+  }
+
+  private sendError(message: string, detail: string, receiptId?: string, extra: [string, string][] = []): void {
+    const headers: [string, string][] = [['message', message.replace(/[\r\n]/g, ' ')], ...extra];
+    if (receiptId !== undefined) headers.push(['receipt-id', receiptId]);
+    headers.push(['content-type', 'text/plain']);
+    this.write(textFrame('ERROR', headers, detail, this.version));
+  }
+
+  private write(text: string): void {
+    if (this.heartbeat) this.heartbeat.lastSentAt = Date.now();
+    this.transport.send(text);
+  }
+
+  private finish(code: number = CLOSE_CODES.normal, reason = ''): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.heartbeat?.stop();
+    this.transport.close(code, reason);
+    if (this.registered) {
+      void this.registered
+        .then(() => this.deps.registry.remove(this))
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'unregistering a STOMP session failed'));
+    }
+    for (const callback of this.closedCallbacks.splice(0)) callback();
+  }
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+function parseJson(body: Uint8Array): unknown {
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+/** How one client frame is carried out: `start` in arrival order, then `complete` (default: RECEIPT) in arrival order. */
+interface FrameOperation {
+  start?: () => Promise<void> | void;
+  complete?: () => void;
+}
