@@ -40,6 +40,8 @@ export interface AppOverrides {
   clock?: Clock;
   /** Pino options, or false for silence (the default under Vitest). */
   logger?: boolean | object;
+  /** Per-door tuning keyed by door name, handed to each door as `DoorContext.options`. */
+  doorOptions?: Readonly<Record<string, unknown>>;
 }
 
 export interface ParleyApp extends AsyncDisposable {
@@ -147,7 +149,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
 
   const upgrades = new UpgradeRouter();
   http.server.on('upgrade', upgrades.handle);
-  const doors: Door[] = DOORS.map((open) => open({ config, http, upgrades, registry, services, auth, logger: http.log, metrics }));
+  const doors: Door[] = DOORS.map((open) => open({ config, http, upgrades, registry, services, auth, logger: http.log, metrics, options: overrides.doorOptions ?? {} }));
   await http.ready();
 
   let closed: Promise<void> | null = null;
@@ -160,7 +162,12 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       for (const session of registry.all()) session.close('shutdown');
       await messaging.drain();
       services.typing.close();
+      // Every door has said goodbye and every write is answered: a connection still open now is
+      // a client's idle spare (fetch opens them) and would keep server.close() waiting for ever.
+      const lingering = setTimeout(() => http.server.closeAllConnections(), 2000);
+      lingering.unref();
       await http.close();
+      clearTimeout(lingering);
       await realtime.close();
       await db.close();
     })());

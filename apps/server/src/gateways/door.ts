@@ -16,6 +16,8 @@ export interface DoorContext {
   auth: Authenticator;
   logger: FastifyBaseLogger;
   metrics: Metrics;
+  /** Per-door tuning keyed by door name (e.g. `signalr`), from `AppOverrides.doorOptions`; tests shorten timers with it. */
+  options?: Readonly<Record<string, unknown>>;
 }
 
 export interface Door {

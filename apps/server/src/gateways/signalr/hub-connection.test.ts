@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { DeliveryEvent } from '../../domain/delivery-event.js';
+import { Metrics } from '../../metrics.js';
+import { SessionRegistry } from '../../services/session-registry.js';
+import { HubConnection } from './hub-connection.js';
+import { RS } from './hub-records.js';
+import type { HubTransport } from './hub-transport.js';
+import { resolveSignalROptions } from './signalr-options.js';
+
+class FakeTransport implements HubTransport {
+  readonly name = 'WebSockets';
+  readonly inherentKeepAlive = false;
+  sent: string[] = [];
+  ended = false;
+  bufferedBytes = 0;
+  send(data: string) {
+    this.sent.push(data);
+  }
+  end() {
+    this.ended = true;
+  }
+  abort() {
+    this.ended = true;
+  }
+  records() {
+    return this.sent.flatMap((s) => s.split(RS).filter(Boolean)).map((r) => JSON.parse(r));
+  }
+}
+
+const silent = { debug() {}, error() {}, info() {}, warn() {} } as never;
+
+function open(maxBufferedBytes = 1024) {
+  const registry = new SessionRegistry();
+  const transport = new FakeTransport();
+  const connection = new HubConnection({
+    userId: 7,
+    connectionId: 'c-1234567890abcdef',
+    statefulRequested: false,
+    methods: new Map(),
+    options: resolveSignalROptions({ maxBufferedBytes }),
+    registry,
+    metrics: new Metrics(() => 0),
+    logger: silent,
+    onDisposed: () => {},
+  });
+  connection.attach(transport);
+  connection.receive(`{"protocol":"json","version":1}${RS}`);
+  return { registry, transport, connection };
+}
+
+const typing: DeliveryEvent = { kind: 'typing', body: { conversationId: 3, userId: 9, typing: true }, recipients: [{ userId: 7, userSeq: null }] };
+
+describe('HubConnection', () => {
+  it('pushes events as invocations without id after the handshake', () => {
+    const { transport, connection, registry } = open();
+    connection.push(typing, typing.recipients[0]!);
+    expect(transport.records()).toEqual([{}, { type: 1, target: 'UserTyping', arguments: [{ sessionId: 3, userId: 9, isTyping: true }] }]);
+    expect(registry.sessionsOf(7).size).toBe(1);
+  });
+
+  it('closes with a reconnect hint when the client stops reading (backpressure) and on shutdown', async () => {
+    const slow = open();
+    slow.transport.bufferedBytes = 4096;
+    slow.connection.push(typing, typing.recipients[0]!);
+    expect(slow.transport.records().at(-1)).toEqual({ type: 7, allowReconnect: true });
+    expect(slow.transport.ended).toBe(true);
+    expect(slow.connection.isClosed).toBe(true);
+    await Promise.resolve();
+    expect(slow.registry.sessionsOf(7).size).toBe(0);
+
+    const drained = open();
+    drained.connection.close('shutdown');
+    expect(drained.transport.records().at(-1)).toEqual({ type: 7, allowReconnect: true });
+    drained.connection.push(typing, typing.recipients[0]!);
+    expect(drained.transport.records().at(-1)).toEqual({ type: 7, allowReconnect: true });
+  });
+});

@@ -1,0 +1,353 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { DeliveryEvent, PushRecipient } from '../../domain/delivery-event.js';
+import type { Metrics } from '../../metrics.js';
+import type { ClientSession, SessionCloseReason } from '../../ports/client-session.js';
+import type { SessionRegistry } from '../../services/session-registry.js';
+import { toClientError } from '../client-error.js';
+import type { HubCaller, HubMethod } from './chat-hub.js';
+import { readHandshake } from './handshake.js';
+import { hubEventFor } from './hub-events.js';
+import { HubProtocolError, isSequenced, MessageType, parseHubMessage, type IncomingMessage } from './hub-messages.js';
+import { OversizeRecordError, record, RecordSplitter } from './hub-records.js';
+import type { HubTransport } from './hub-transport.js';
+import type { SignalROptions } from './signalr-options.js';
+import { StatefulBuffer } from './stateful-buffer.js';
+
+export interface HubConnectionDeps {
+  userId: number;
+  /** Unique across nodes; also the ClientSession id. */
+  connectionId: string;
+  /** Negotiate asked for stateful reconnect; it is used only with a version-2 handshake over WebSockets. */
+  statefulRequested: boolean;
+  /** Epoch seconds when the access token expires; the connection is then closed with a reconnect hint. */
+  accessExpiresAt?: number | undefined;
+  methods: ReadonlyMap<string, HubMethod>;
+  options: Readonly<SignalROptions>;
+  registry: SessionRegistry;
+  metrics: Metrics;
+  logger: FastifyBaseLogger;
+  /** Called once when the connection is gone for good. */
+  onDisposed(connection: HubConnection): void;
+}
+
+type State = 'handshake' | 'open' | 'detached' | 'closed';
+type TimerName = 'handshake' | 'keepAlive' | 'clientTimeout' | 'ack' | 'detached' | 'expiry';
+
+/** Calls queued on one connection before it is closed (ASP.NET runs one at a time too). */
+const MAX_PENDING_INVOCATIONS = 4096;
+
+const RECONNECT = { type: MessageType.Close, allowReconnect: true } as const;
+
+/**
+ * One SignalR connection (JSON hub protocol) of one user, whatever its transport: handshake,
+ * invocations handled one at a time in arrival order, pushes as server invocations, keep-alive
+ * pings, client timeout, Close, and stateful reconnect (a WebSocket may drop and be resumed).
+ */
+export class HubConnection implements ClientSession, HubCaller {
+  readonly door = 'signalr';
+  readonly id: string;
+  readonly userId: number;
+  private state: State = 'handshake';
+  private transport: HubTransport | null = null;
+  private splitter: RecordSplitter;
+  private stateful: StatefulBuffer | null = null;
+  private invocations: Promise<void> = Promise.resolve();
+  private clientPinged = false;
+  private pendingInvocations = 0;
+  private registered = false;
+  private readonly tempIds = new Map<string, unknown>();
+  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+
+  constructor(private readonly deps: HubConnectionDeps) {
+    this.id = deps.connectionId;
+    this.userId = deps.userId;
+    this.splitter = new RecordSplitter(deps.options.maxMessageBytes);
+    this.startTimer('handshake', deps.options.handshakeTimeoutMs, () => this.refuseHandshake('Handshake was canceled.'));
+  }
+
+  get transportName(): HubTransport['name'] | null {
+    return this.transport?.name ?? null;
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** A stateful connection whose WebSocket dropped and that waits for its client to come back. */
+  get canResume(): boolean {
+    return this.state === 'detached';
+  }
+
+  /** Binds the first transport. */
+  attach(transport: HubTransport): void {
+    this.transport = transport;
+  }
+
+  /** Binds the WebSocket of a resuming stateful client: Sequence first, then every unacked record. */
+  resume(transport: HubTransport): void {
+    if (this.state !== 'detached' || !this.stateful) return;
+    this.clearTimer('detached');
+    this.transport = transport;
+    this.state = 'open';
+    this.splitter = new RecordSplitter(this.deps.options.maxMessageBytes);
+    const { sequenceId, records } = this.stateful.resume();
+    transport.send(record({ type: MessageType.Sequence, sequenceId }));
+    for (const text of records) transport.send(text);
+    this.armKeepAlive();
+    this.scheduleAck();
+  }
+
+  /** The transport is gone: a stateful connection waits for a resume, any other is disposed. */
+  transportGone(transport: HubTransport, graceful: boolean): void {
+    if (transport !== this.transport || this.state === 'closed') return;
+    this.transport = null;
+    if (this.state === 'open' && this.stateful && !graceful) {
+      this.state = 'detached';
+      this.clearTimer('keepAlive');
+      this.clearTimer('clientTimeout');
+      this.startTimer('detached', this.deps.options.statefulReconnectWindowMs, () => this.dispose());
+      return;
+    }
+    this.dispose();
+  }
+
+  /** Text from the transport: zero or more records, possibly a partial one at the end. */
+  receive(text: string): void {
+    if (this.state === 'closed') return;
+    if (this.clientPinged) this.armClientTimeout();
+    let records: string[];
+    try {
+      records = this.splitter.push(text);
+    } catch (error) {
+      if (error instanceof OversizeRecordError) this.fail(`PAYLOAD_TOO_LARGE: ${error.message}`);
+      else throw error;
+      return;
+    }
+    for (const text of records) {
+      if (this.isClosed) return;
+      if (text.trim() === '') continue;
+      if (this.state === 'handshake') {
+        this.handshake(text);
+        continue;
+      }
+      let message: IncomingMessage;
+      try {
+        message = parseHubMessage(text);
+      } catch (error) {
+        if (!(error instanceof HubProtocolError)) throw error;
+        this.fail(`VALIDATION_FAILED: ${error.message}`);
+        return;
+      }
+      if (this.stateful) {
+        if (message.type === MessageType.Sequence) {
+          this.stateful.sequence(message.sequenceId);
+          continue;
+        }
+        if (!this.stateful.accept(isSequenced(message.type))) continue;
+        if (isSequenced(message.type)) this.scheduleAck();
+      }
+      this.dispatch(message);
+    }
+  }
+
+  push(event: DeliveryEvent, recipient: PushRecipient): void {
+    if (this.state !== 'open' && this.state !== 'detached') return;
+    const { target, argument } = hubEventFor(event, recipient, this.id, (id) => this.tempIdOf(id));
+    this.deps.metrics.pushes.inc({ door: 'signalr' });
+    this.write({ type: MessageType.Invocation, target, arguments: [argument] });
+  }
+
+  close(_reason: SessionCloseReason): void {
+    this.closeWith(RECONNECT);
+  }
+
+  /** Drops the transport without a Close message, like a network failure (tests, operators). */
+  dropTransport(): void {
+    this.transport?.abort();
+  }
+
+  rememberTempId(tempId: unknown): () => void {
+    if (tempId === undefined || tempId === null) return () => {};
+    const key = String(tempId);
+    this.tempIds.set(key, tempId);
+    return () => this.tempIds.delete(key);
+  }
+
+  tempIdOf(clientMsgId: string): unknown {
+    return this.tempIds.get(clientMsgId) ?? clientMsgId;
+  }
+
+  get sessionId(): string {
+    return this.id;
+  }
+
+  private handshake(text: string): void {
+    const result = readHandshake(text);
+    if (!result.ok) {
+      this.refuseHandshake(result.error);
+      return;
+    }
+    this.clearTimer('handshake');
+    if (this.deps.statefulRequested && result.version >= 2 && this.transport?.name === 'WebSockets') this.stateful = new StatefulBuffer();
+    this.state = 'open';
+    this.transport?.send(record({}));
+    this.armKeepAlive();
+    this.registered = true;
+    this.deps.registry.add(this).catch((error) => this.deps.logger.error({ err: error, userId: this.userId }, 'signalr: registering a connection failed'));
+    const expiresAt = this.deps.accessExpiresAt;
+    if (expiresAt !== undefined) {
+      const inMs = Math.max(0, Math.min(expiresAt * 1000 - Date.now(), 2 ** 31 - 1));
+      this.startTimer('expiry', inMs, () => this.closeWith({ ...RECONNECT, error: 'UNAUTHORIZED: the access token expired; reconnect with a fresh one' }));
+    }
+  }
+
+  private refuseHandshake(error: string): void {
+    if (this.state !== 'handshake') return;
+    this.transport?.send(record({ error }));
+    this.transport?.end();
+    this.dispose();
+  }
+
+  private dispatch(message: IncomingMessage): void {
+    switch (message.type) {
+      case MessageType.Invocation:
+        if (message.streamIds) {
+          if (message.invocationId !== undefined) this.complete(message.invocationId, { error: `VALIDATION_FAILED: '${message.target}' takes no client-to-server streams` });
+          return;
+        }
+        // Calls run one at a time; a client that floods them faster than they complete is cut off.
+        if (this.pendingInvocations >= MAX_PENDING_INVOCATIONS) {
+          this.fail(`RATE_LIMITED: more than ${MAX_PENDING_INVOCATIONS} hub calls waiting`);
+          return;
+        }
+        this.pendingInvocations++;
+        this.invocations = this.invocations
+          .then(() => this.invoke(message.target, message.arguments, message.invocationId))
+          .finally(() => this.pendingInvocations--);
+        return;
+      case MessageType.StreamInvocation:
+        this.complete(message.invocationId, { error: `VALIDATION_FAILED: '${message.target}' is not a streaming hub method; use invoke` });
+        return;
+      case MessageType.Ping:
+        if (!this.clientPinged) {
+          this.clientPinged = true;
+          this.armClientTimeout();
+        }
+        return;
+      case MessageType.Close:
+        this.transport?.end();
+        this.dispose();
+        return;
+      case MessageType.Ack:
+        this.stateful?.ack(message.sequenceId);
+        return;
+      default:
+        // StreamItem, Completion, CancelInvocation (no streams run here), Sequence without stateful, unknown types.
+        return;
+    }
+  }
+
+  private async invoke(target: string, args: unknown[], invocationId: string | undefined): Promise<void> {
+    if (this.state === 'closed') return;
+    const method = this.deps.methods.get(target.toLowerCase());
+    if (!method) {
+      if (invocationId !== undefined) this.complete(invocationId, { error: `NOT_FOUND: Unknown hub method '${target}'` });
+      return;
+    }
+    try {
+      const result = await method(this, args);
+      if (invocationId !== undefined) this.complete(invocationId, result === undefined ? {} : { result });
+    } catch (error) {
+      const clientError = toClientError(error, this.deps.logger);
+      this.deps.metrics.errors.inc({ code: clientError.code });
+      if (invocationId !== undefined) this.complete(invocationId, { error: `${clientError.code}: ${clientError.message}` });
+    }
+  }
+
+  private complete(invocationId: string, outcome: { result?: unknown; error?: string }): void {
+    this.write({ type: MessageType.Completion, invocationId, ...outcome });
+  }
+
+  /** Sends one record; types 1–5 are kept for replay on a stateful connection. */
+  private write(message: { type: number; [field: string]: unknown }): void {
+    if (this.state === 'closed') return;
+    const text = record(message);
+    if (this.stateful && isSequenced(message.type)) {
+      this.stateful.keep(text);
+      if (this.stateful.bufferedBytes > this.deps.options.maxBufferedBytes) {
+        this.close('backpressure');
+        return;
+      }
+    }
+    if (this.state !== 'open' || !this.transport) return;
+    this.transport.send(text);
+    this.armKeepAlive();
+    if (this.transport.bufferedBytes > this.deps.options.maxBufferedBytes) this.close('backpressure');
+  }
+
+  /** A protocol violation: Close with the error (the client does not reconnect), then end. */
+  private fail(error: string): void {
+    this.deps.logger.debug({ userId: this.userId, error }, 'signalr: closing a connection after a protocol error');
+    this.closeWith({ type: MessageType.Close, error });
+  }
+
+  private closeWith(closeMessage: { type: number; error?: string; allowReconnect?: boolean }): void {
+    if (this.state === 'closed') return;
+    if (this.transport && this.state !== 'detached') {
+      this.transport.send(record(closeMessage));
+      this.transport.end();
+    }
+    this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.transport = null;
+    if (this.registered) {
+      this.deps.registry.remove(this).catch((error) => this.deps.logger.error({ err: error, userId: this.userId }, 'signalr: unregistering a connection failed'));
+    }
+    this.deps.onDisposed(this);
+  }
+
+  private armKeepAlive(): void {
+    if (!this.transport || this.transport.inherentKeepAlive) return;
+    this.startTimer('keepAlive', this.deps.options.keepAliveIntervalMs, () => {
+      if (this.state !== 'open' || !this.transport) return;
+      this.transport.send(record({ type: MessageType.Ping }));
+      this.armKeepAlive();
+    });
+  }
+
+  private armClientTimeout(): void {
+    if (!this.transport || this.transport.inherentKeepAlive) return;
+    this.startTimer('clientTimeout', this.deps.options.clientTimeoutMs, () =>
+      this.closeWith({ ...RECONNECT, error: 'Server timeout elapsed without receiving a message from the client.' }),
+    );
+  }
+
+  private scheduleAck(): void {
+    if (this.timers.has('ack')) return;
+    this.startTimer('ack', this.deps.options.ackIntervalMs, () => {
+      this.timers.delete('ack');
+      if (this.state !== 'open' || !this.transport || !this.stateful) return;
+      const sequenceId = this.stateful.takeAck();
+      if (sequenceId !== null) this.transport.send(record({ type: MessageType.Ack, sequenceId }));
+    });
+  }
+
+  private startTimer(name: TimerName, ms: number, run: () => void): void {
+    this.clearTimer(name);
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    this.timers.set(name, timer);
+  }
+
+  private clearTimer(name: TimerName): void {
+    const timer = this.timers.get(name);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(name);
+  }
+}

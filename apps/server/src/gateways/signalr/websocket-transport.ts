@@ -1,0 +1,38 @@
+import type { WebSocket } from 'ws';
+import type { HubTransport, TransportEvents } from './hub-transport.js';
+
+/** Text WebSocket messages both ways; incoming messages may hold several records or part of one. */
+export class WebSocketTransport implements HubTransport {
+  readonly name = 'WebSockets';
+  readonly inherentKeepAlive = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    events: TransportEvents,
+  ) {
+    socket.on('message', (data) => {
+      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      events.onData(bytes.toString('utf8'));
+    });
+    socket.on('close', (code) => events.onGone(code === 1000 || code === 1001));
+    socket.on('error', () => socket.terminate());
+  }
+
+  send(data: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(data);
+  }
+
+  get bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  end(): void {
+    this.socket.close(1000);
+    // A client that never answers the close handshake is cut off.
+    setTimeout(() => this.socket.terminate(), 5000).unref();
+  }
+
+  abort(): void {
+    this.socket.terminate();
+  }
+}

@@ -1,0 +1,103 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { Identity } from '../../auth/token-verifier.js';
+import { isAppError } from '../../domain/app-error.js';
+import { ConnectionTokens } from './connection-token.js';
+import { accessTokenOf, queryOf } from './request-auth.js';
+import type { SignalRRuntime } from './signalr-runtime.js';
+import { WebSocketTransport } from './websocket-transport.js';
+
+/** Upper bound of one WebSocket message; hub records above `maxMessageBytes` are refused with a Close first. */
+const MAX_WEBSOCKET_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * WebSocket upgrades of `/hubs/chat`: with `?id=<token>` (after negotiate, or a stateful resume)
+ * or without (skipNegotiation: hand-written clients such as seed 2's mini-program). The offered
+ * subprotocol, if any, is selected, since clients that offer one abort when none is chosen.
+ */
+export function webSocketUpgrade(runtime: SignalRRuntime) {
+  const server = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => protocols.values().next().value ?? false,
+  });
+
+  const handle = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
+    const query = queryOf(request.url);
+    let identity: Identity;
+    try {
+      identity = await runtime.deps.auth.authenticate(accessTokenOf(request.headers, query));
+    } catch (error) {
+      const unauthorized = isAppError(error) && error.code === 'UNAUTHORIZED';
+      if (!unauthorized) runtime.deps.logger.error({ err: error }, 'signalr: authentication failed unexpectedly');
+      refuse(socket, unauthorized ? 401 : 503);
+      return;
+    }
+    const id = query.get('id');
+    if (id === null) {
+      if (runtime.closing) return refuse(socket, 503);
+      const claims = { userId: identity.userId, connectionId: ConnectionTokens.newConnectionId(), stateful: false };
+      return accept(request, socket, head, (ws) => {
+        runtime.open(claims, identity, (connection) => {
+          const transport: WebSocketTransport = new WebSocketTransport(ws, {
+            onData: (text) => connection.receive(text),
+            onGone: (graceful) => connection.transportGone(transport, graceful),
+          });
+          return transport;
+        });
+      });
+    }
+    const found = runtime.lookup(id);
+    if (found.kind === 'unknown') return refuse(socket, 404);
+    const userId = found.kind === 'new' ? found.claims.userId : found.entry.connection.userId;
+    if (userId !== identity.userId) return refuse(socket, 403);
+    if (found.kind === 'new') {
+      const claims = found.claims;
+      return accept(request, socket, head, (ws) => {
+        // Re-check after the upgrade's await: two sockets racing with one token open one connection.
+        if (runtime.lookup(id).kind !== 'new') return ws.terminate();
+        runtime.open(claims, identity, (connection) => {
+          const transport: WebSocketTransport = new WebSocketTransport(ws, {
+            onData: (text) => connection.receive(text),
+            onGone: (graceful) => connection.transportGone(transport, graceful),
+          });
+          return transport;
+        });
+      });
+    }
+    const { connection, live } = found.entry;
+    if (!live) return refuse(socket, 404);
+    if (!connection.canResume) return refuse(socket, 409);
+    return accept(request, socket, head, (ws) => {
+      if (!connection.canResume) return ws.terminate();
+      const transport: WebSocketTransport = new WebSocketTransport(ws, {
+        onData: (text) => connection.receive(text),
+        onGone: (graceful) => connection.transportGone(transport, graceful),
+      });
+      runtime.deps.table.set(connection, transport);
+      connection.resume(transport);
+    });
+  };
+
+  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer, opened: (ws: import('ws').WebSocket) => void) => {
+    server.handleUpgrade(request, socket, head, opened);
+  };
+
+  return {
+    handle: (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      handle(request, socket, head).catch((error) => {
+        runtime.deps.logger.error({ err: error }, 'signalr: WebSocket upgrade failed');
+        socket.destroy();
+      });
+    },
+    close: () => server.close(),
+  };
+}
+
+function refuse(socket: Duplex, status: number): void {
+  const body = STATUS_CODES[status] ?? 'Error';
+  socket.end(`HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { RawHub, RS, SignalRUser, startSignalRServer } from '../support/signalr-client.js';
+
+/**
+ * Seed 2's hand-written mini-program client (`utils/signalr.js`): no negotiate, the token in
+ * `?access_token=`, subprotocol `websocket` offered, `{"protocol":"json","version":1}` + 0x1E,
+ * invocations without `invocationId`, incoming text split on 0x1E.
+ */
+describe('seed 2 mini-program client over raw ws', () => {
+  it('connects like signalr.js, sends without invocationId and receives pushes', async () => {
+    await using server = await startSignalRServer();
+    const [aliceToken, bobToken] = await Promise.all([server.token(7, 'Alice'), server.token(9, 'Bob')]);
+    // uni.connectSocket({ url: `${wsUrl}?access_token=${token}`, protocols: ['websocket'] })
+    await using mini = await RawHub.open(`${server.wsUrl}/hubs/chat?access_token=${aliceToken}`, ['websocket']);
+    expect(mini.socket.protocol).toBe('websocket');
+    mini.socket.send(JSON.stringify({ protocol: 'json', version: 1 }) + '\x1e');
+    await mini.next((r) => Object.keys(r).length === 0, 'handshake');
+    await using bob = await SignalRUser.start(server.url, bobToken);
+
+    // invoke(method, ...args) → {type:1, target, arguments} with no invocationId
+    mini.socket.send(JSON.stringify({ type: 1, target: 'SendMessage', arguments: [{ tempId: 1700000000123, receiverId: 9, messageType: 1, content: '在吗？' }] }) + '\x1e');
+    const sent = await mini.next((r) => r.type === 1 && r.target === 'MessageSent');
+    expect(sent.arguments[0]).toMatchObject({ tempId: 1700000000123, seq: 1 });
+    const received = await bob.next('ReceiveMessage');
+    expect(received).toMatchObject({ id: sent.arguments[0].messageId, content: '在吗？', messageType: 1, senderId: 7 });
+    expect(mini.records.some((r) => r.type === 3)).toBe(false);
+
+    await bob.invoke('SendMessage', { tempId: 'b1', receiverId: 7, messageType: 1, content: 'hi' });
+    const push = await mini.next((r) => r.type === 1 && r.target === 'ReceiveMessage');
+    expect(push.arguments[0]).toMatchObject({ content: 'hi', senderId: 9, sessionId: received.sessionId });
+    mini.socket.send(JSON.stringify({ type: 1, target: 'MarkAsRead', arguments: [received.sessionId] }) + RS);
+    expect(await bob.next('MessagesRead')).toMatchObject({ sessionId: received.sessionId, readerId: 7 });
+    // every server message ends with the separator, so split('\x1e') never sees half a record
+    expect(mini.rawMessages.every((m) => m.endsWith(RS))).toBe(true);
+  });
+
+  it('skipNegotiation with the official client and access_token in the query', async () => {
+    await using server = await startSignalRServer();
+    const token = await server.token(7, 'Alice');
+    await server.token(9, 'Bob');
+    const { HubConnectionBuilder, HttpTransportType } = await import('@microsoft/signalr');
+    const { default: WebSocket } = await import('ws');
+    const connection = new HubConnectionBuilder()
+      .withUrl(`${server.url}/hubs/chat?access_token=${encodeURIComponent(token)}`, { skipNegotiation: true, transport: HttpTransportType.WebSockets, WebSocket: WebSocket as never })
+      .configureLogging({ log: () => {} })
+      .build();
+    await connection.start();
+    try {
+      const result = await connection.invoke('SendMessage', { tempId: 's', receiverId: 9, messageType: 1, content: 'skip' });
+      expect(result).toMatchObject({ senderId: 7, content: 'skip' });
+    } finally {
+      await connection.stop();
+    }
+  });
+});
