@@ -14,13 +14,24 @@ function gatedWriter<I>() {
   return { batches, gates, write };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets a settled batch run its callbacks and the queue start its next batch (one turn each). */
+const tick = async () => {
+  await turn();
+  await turn();
+};
 
 describe('SendQueue', () => {
-  it('writes the first item at once and batches whatever arrives while a batch is in flight', async () => {
+  it('batches what arrives in one turn, and whatever arrives while a batch is in flight', async () => {
     const writer = gatedWriter<number>();
     const queue = new SendQueue(writer.write, { maxBatch: 100, concurrency: 1 });
-    const results = [1, 2, 3, 4, 5].map((i) => queue.submit(i));
+    const results = [queue.submit(1)];
+    // Nothing is written synchronously: the batch starts after pending I/O had its turn.
+    expect(writer.batches).toEqual([]);
+    await tick();
+    expect(writer.batches).toEqual([[1]]);
+    results.push(...[2, 3, 4, 5].map((i) => queue.submit(i)));
+    await tick();
     expect(writer.batches).toEqual([[1]]);
     writer.gates[0]!.resolve();
     await tick();
@@ -33,30 +44,29 @@ describe('SendQueue', () => {
     const writer = gatedWriter<number>();
     const queue = new SendQueue(writer.write, { maxBatch: 3, concurrency: 1 });
     const results = Array.from({ length: 8 }, (_, i) => queue.submit(i));
-    for (let i = 0; i < 4 && writer.gates[i]; i++) {
+    await tick();
+    for (let i = 0; i < 3 && writer.gates[i]; i++) {
       writer.gates[i]!.resolve();
       await tick();
     }
     expect(await Promise.all(results)).toEqual(Array.from({ length: 8 }, (_, i) => `done:${i}`));
-    expect(writer.batches).toEqual([[0], [1, 2, 3], [4, 5, 6], [7]]);
+    expect(writer.batches).toEqual([[0, 1, 2], [3, 4, 5], [6, 7]]);
   });
 
   it('keeps at most `concurrency` batches in flight', async () => {
     const writer = gatedWriter<number>();
     const queue = new SendQueue(writer.write, { maxBatch: 2, concurrency: 2 });
     const results = Array.from({ length: 7 }, (_, i) => queue.submit(i));
-    expect(writer.batches).toEqual([[0], [1]]);
+    await tick();
+    expect(writer.batches).toEqual([[0, 1], [2, 3]]);
     writer.gates[1]!.resolve();
     await tick();
-    expect(writer.batches).toEqual([[0], [1], [2, 3]]);
+    expect(writer.batches).toEqual([[0, 1], [2, 3], [4, 5]]);
     writer.gates[0]!.resolve();
     await tick();
-    expect(writer.batches).toEqual([[0], [1], [2, 3], [4, 5]]);
+    expect(writer.batches).toEqual([[0, 1], [2, 3], [4, 5], [6]]);
     writer.gates[2]!.resolve();
-    await tick();
     writer.gates[3]!.resolve();
-    await tick();
-    writer.gates[4]!.resolve();
     expect(await Promise.all(results)).toHaveLength(7);
     expect(writer.batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
@@ -65,6 +75,7 @@ describe('SendQueue', () => {
     const writer = gatedWriter<number>();
     const queue = new SendQueue(writer.write, { maxBatch: 10, concurrency: 1 });
     const first = queue.submit(1);
+    await tick();
     const second = [queue.submit(2), queue.submit(3)];
     writer.gates[0]!.reject(new Error('database down'));
     await expect(first).rejects.toThrow('database down');
@@ -99,7 +110,9 @@ describe('SendQueue', () => {
     const writer = gatedWriter<number>();
     const queue = new SendQueue(writer.write, { maxBatch: 10, concurrency: 1 });
     await queue.drain();
-    const results = [queue.submit(1), queue.submit(2)];
+    const results = [queue.submit(1)];
+    await tick();
+    results.push(queue.submit(2));
     let drained = false;
     const draining = queue.drain().then(() => (drained = true));
     writer.gates[0]!.resolve();

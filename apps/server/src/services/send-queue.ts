@@ -6,6 +6,7 @@
 export class SendQueue<I, O> {
   private pending: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
   private inFlight = 0;
+  private pumpScheduled = false;
   private idle: (() => void)[] = [];
 
   constructor(
@@ -16,7 +17,7 @@ export class SendQueue<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -24,6 +25,20 @@ export class SendQueue<I, O> {
   async drain(): Promise<void> {
     if (this.inFlight === 0 && this.pending.length === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  /**
+   * Starts batches on the next turn of the event loop, after pending I/O callbacks: sends that
+   * arrive on other sockets meanwhile join the batch. Without it, a database that works on the
+   * event loop itself (PGlite) would starve the sockets and every batch would hold one message.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -42,7 +57,7 @@ export class SendQueue<I, O> {
         )
         .finally(() => {
           this.inFlight--;
-          this.pump();
+          this.schedulePump();
           if (this.inFlight === 0 && this.pending.length === 0) this.idle.splice(0).forEach((resolve) => resolve());
         });
     }
