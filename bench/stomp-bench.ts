@@ -45,21 +45,28 @@ export function describeMachine(): string {
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`;
 }
 
-export async function runStompBench(options: StompBenchOptions = DEFAULT_OPTIONS): Promise<Row[]> {
-  const secret = randomBytes(24).toString('hex');
-  const database = await scratchDatabase();
+/** HS256 access tokens for users 1..count, signed with `secret` (the servers get it as JWT_SECRET). */
+export async function signTokens(secret: string, count: number): Promise<Map<number, string>> {
   const key = new TextEncoder().encode(secret);
   const tokens = new Map<number, string>();
-  const token = async (userId: number) => {
-    let value = tokens.get(userId);
-    if (!value) {
-      value = await new SignJWT({ name: `bench-${userId}` }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId)).setExpirationTime('1h').sign(key);
-      tokens.set(userId, value);
-    }
-    return value;
-  };
-  const maxUsers = 2 * Math.max(...options.pairs, options.fixedRate.pairs);
-  for (let id = 1; id <= maxUsers; id++) await token(id);
+  for (let id = 1; id <= count; id++) {
+    tokens.set(id, await new SignJWT({ name: `bench-${id}` }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(id)).setExpirationTime('1h').sign(key));
+  }
+  return tokens;
+}
+
+/** CONNECT and SUBSCRIBE as @stomp/stompjs writes them; the receipt tells the generator it is ready. */
+export function stompHandshake(tokens: Map<number, string>): (id: number) => string[] {
+  return (id) => [
+    `CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:10000,10000\nAuthorization:Bearer ${tokens.get(id)}\n\n\0`,
+    'SUBSCRIBE\nid:sub-0\ndestination:/user/queue/messages\nreceipt:ready\n\n\0',
+  ];
+}
+
+export async function runStompBench(options: StompBenchOptions = DEFAULT_OPTIONS): Promise<Row[]> {
+  const secret = randomBytes(24).toString('hex');
+  const database = await scratchDatabase(process.env.PARLEY_BENCH_DATABASE_URL);
+  const tokens = await signTokens(secret, 2 * Math.max(...options.pairs, options.fixedRate.pairs));
 
   const results: Record<string, Record<string, LoadResult>> = {};
   try {
@@ -70,13 +77,7 @@ export async function runStompBench(options: StompBenchOptions = DEFAULT_OPTIONS
         const wsBase = server.url.replace(/^http/, 'ws');
         const target: LoadTarget =
           mode === 'parley'
-            ? {
-                wsUrl: () => `${wsBase}/ws`,
-                handshake: (id) => [
-                  `CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:10000,10000\nAuthorization:Bearer ${tokens.get(id)}\n\n\0`,
-                  'SUBSCRIBE\nid:sub-0\ndestination:/user/queue/messages\nreceipt:ready\n\n\0',
-                ],
-              }
+            ? { wsUrl: () => `${wsBase}/ws`, handshake: stompHandshake(tokens) }
             : { wsUrl: (id) => `${wsBase}/?user=${id}`, handshake: () => [] };
         for (const pairs of options.pairs) {
           const load = new StompLoad(target, pairs, 1);
@@ -114,11 +115,11 @@ function print(rows: Row[], database: string): void {
   }
 }
 
-function log(mode: string, pairs: number, what: string): void {
+export function log(mode: string, pairs: number, what: string): void {
   console.error(`[bench] ${mode} ${pairs} pairs: ${what}`);
 }
 
-async function startServer(mode: 'parley' | 'raw', env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startServer(mode: 'parley' | 'raw', env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }> {
   const child: ChildProcess = fork(SERVER, [mode], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { url: string }).url));
@@ -138,9 +139,8 @@ async function startServer(mode: 'parley' | 'raw', env: NodeJS.ProcessEnv): Prom
   };
 }
 
-/** PGlite in a fresh directory, or a scratch database on PARLEY_BENCH_DATABASE_URL's server. */
-async function scratchDatabase(): Promise<{ name: string; env: Record<string, string>; drop(): Promise<void> }> {
-  const adminUrl = process.env.PARLEY_BENCH_DATABASE_URL;
+/** PGlite in a fresh directory, or a scratch database on the PostgreSQL server at `adminUrl`. */
+export async function scratchDatabase(adminUrl: string | undefined): Promise<{ name: string; env: Record<string, string>; drop(): Promise<void> }> {
   if (!adminUrl) {
     const dir = await mkdtemp(join(tmpdir(), 'parley-bench-'));
     return { name: 'embedded PGlite', env: { PARLEY_DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
