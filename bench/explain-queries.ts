@@ -5,8 +5,7 @@
  * `EXPLAIN (ANALYZE, BUFFERS)` of each SELECT they send, with the values they bind. The output
  * is what docs/storage.md shows.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createScratchDatabase } from './scratch-database.js';
 import { openDatabase } from '../apps/server/src/storage/open-database.js';
 import { PostgresConversationStore } from '../apps/server/src/storage/postgres-conversation-store.js';
 import { PostgresMessageStore } from '../apps/server/src/storage/postgres-message-store.js';
@@ -40,14 +39,8 @@ function explaining(db: SqlClient): SqlClient {
 }
 
 async function main(): Promise<void> {
-  const name = `parley_explain_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const raw = await openDatabase({ databaseUrl: url.toString(), dataDir: 'memory://' });
+  const scratch = await createScratchDatabase(SERVER_URL, 'explain');
+  const raw = await openDatabase({ databaseUrl: scratch.url, dataDir: 'memory://' });
   try {
     // Data: every user in several conversations, every conversation with some history and log.
     await raw.query('INSERT INTO users (id) SELECT g FROM generate_series(1, $1::int) g', [USERS]);
@@ -88,7 +81,7 @@ async function main(): Promise<void> {
     const conversations = new PostgresConversationStore(db);
     const messages = new PostgresMessageStore(db);
     const updates = new PostgresUpdateLog(db);
-    const [{ version }] = await raw.query<{ version: string }>("SELECT current_setting('server_version') AS version");
+    const [{ version }] = (await raw.query<{ version: string }>("SELECT current_setting('server_version') AS version")) as [{ version: string }];
     console.log(`Data: ${Object.entries(counts!).map(([k, v]) => `${Number(v).toLocaleString('en-US')} ${k}`).join(', ')}; PostgreSQL ${version}; after VACUUM ANALYZE.\n`);
 
     const user = 4242;
@@ -124,10 +117,7 @@ async function main(): Promise<void> {
     capture = null;
   } finally {
     await raw.close();
-    const cleanup = new pg.Client({ connectionString: SERVER_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
+    await scratch.drop();
   }
 }
 

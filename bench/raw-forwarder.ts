@@ -30,6 +30,6 @@ export async function startRawForwarder(): Promise<RawForwarder> {
   });
   await new Promise((resolve) => wss.once('listening', resolve));
   const address = wss.address();
-  if (typeof address === 'string') throw new Error('no TCP address');
+  if (!address || typeof address === 'string') throw new Error('no TCP address');
   return { port: address.port, close: () => new Promise((resolve) => wss.close(() => resolve())) };
 }

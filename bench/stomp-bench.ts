@@ -12,7 +12,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
-import pg from 'pg';
+import { createScratchDatabase } from './scratch-database.js';
 import { StompLoad, type LoadResult, type LoadTarget } from './stomp-load.js';
 
 export interface StompBenchOptions {
@@ -145,21 +145,6 @@ export async function scratchDatabase(adminUrl: string | undefined): Promise<{ n
     const dir = await mkdtemp(join(tmpdir(), 'parley-bench-'));
     return { name: 'embedded PGlite', env: { PARLEY_DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
   }
-  const name = `parley_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    name: `PostgreSQL (${url.host})`,
-    env: { DATABASE_URL: url.toString() },
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  const database = await createScratchDatabase(adminUrl);
+  return { name: `PostgreSQL (${new URL(adminUrl).host})`, env: { DATABASE_URL: database.url }, drop: database.drop };
 }

@@ -8,11 +8,11 @@
  * Knobs: BENCH_MESSAGES (batched run size), BENCH_PRODUCERS (concurrent senders), BENCH_USERS,
  * BENCH_ONLY=batched (skip the slower runs, for profiling).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createScratchDatabase } from './scratch-database.js';
 import { loadConfig } from '../apps/server/src/config.js';
 import { createRealtimeBackends } from '../apps/server/src/realtime/realtime-backends.js';
 import { systemClock } from '../apps/server/src/ports/clock.js';
@@ -42,20 +42,11 @@ interface Result {
 }
 
 async function withScratchDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
-  const name = `parley_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
+  const database = await createScratchDatabase(SERVER_URL);
   try {
-    return await work(url.toString());
+    return await work(database.url);
   } finally {
-    const cleanup = new pg.Client({ connectionString: SERVER_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
+    await database.drop();
   }
 }
 
@@ -118,7 +109,7 @@ async function run(name: string, db: SqlClient, batch: { maxBatch: number; concu
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
     // Sanity: everything was stored once and the logs advanced.
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
+    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages')) as [{ n: number }];
     if (Number(n) !== CONVERSATIONS + messages) throw new Error(`${name}: expected ${CONVERSATIONS + messages} messages, found ${n}`);
     if ((await users.latestUserSeq(1)) <= seqBefore) throw new Error(`${name}: the update log did not advance`);
     return { name, messages, seconds, perSecond: messages / seconds };

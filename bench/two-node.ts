@@ -6,7 +6,7 @@
  * PARLEY_BENCH_DATABASE_URL / PARLEY_BENCH_REDIS_URL name the servers (local defaults).
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { deleteKeysWithPrefix } from '../apps/server/test/support/test-redis.js';
 import { describeMachine, log, scratchDatabase, signTokens, startServer, stompHandshake } from './stomp-bench.js';
 import { StompLoad, type LoadResult } from './stomp-load.js';
 
@@ -40,7 +40,7 @@ export async function runTwoNodeBench(): Promise<{ single: LoadResult; cross: Lo
     return { single, cross };
   } finally {
     await database.drop();
-    await deleteKeys(redisUrl, prefix);
+    await deleteKeysWithPrefix(redisUrl, prefix);
   }
 
   async function measure(label: string, nodes: { url: string; stop(): Promise<void> }[]): Promise<LoadResult> {
@@ -66,18 +66,4 @@ function print(single: LoadResult, cross: LoadResult, database: string): void {
   console.log(`| one node | ${f(single.perSecond, 0)} | ${f(single.p50Ms)} / ${f(single.p99Ms)} |`);
   console.log(`| two nodes, every conversation across both | ${f(cross.perSecond, 0)} | ${f(cross.p50Ms)} / ${f(cross.p99Ms)} |`);
   console.log(`\ncross-node / single-node throughput: ${f(cross.perSecond / single.perSecond, 2)}× (target ≥ 0.7×)`);
-}
-
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -2,7 +2,7 @@
  * Shared transaction steps of every write. Lock order is always conversations (by id) and then
  * users (by id), so concurrent batches touching many conversations cannot deadlock.
  */
-import type { MessageType } from '@parley/protocol';
+import type { NewMessage } from '../ports/message-store.js';
 import type { SqlExecutor } from './sql-client.js';
 import { MESSAGE_COLUMNS, type MessageRow } from './message-rows.js';
 
@@ -104,15 +104,8 @@ export async function appendUpdates(tx: SqlExecutor, entries: readonly LogEntry[
   return seqs;
 }
 
-export interface MessageToInsert {
-  senderId: number;
-  receiverId: number;
-  messageType: MessageType;
-  content: string;
-  /** Stored as is (exchange results keep `revealed` here). */
-  extra: Record<string, unknown> | null;
-  clientMsgId: string | null;
-}
+/** A message as stored: `extra` is kept as is (exchange results keep `revealed` in it). */
+export type MessageToInsert = NewMessage;
 
 /**
  * Inserts messages into already locked conversations, taking the next seqs in input order,

@@ -18,19 +18,22 @@ export interface TestRedisPrefix extends AsyncDisposable {
 export function createTestRedisPrefix(): TestRedisPrefix {
   if (!TEST_REDIS_URL) throw new Error('PARLEY_TEST_REDIS_URL is not set');
   const prefix = `parley-test-${randomBytes(5).toString('hex')}:`;
-  const cleanup = async () => {
-    const redis = new Redis(TEST_REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await redis.connect();
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
-  };
+  const cleanup = () => deleteKeysWithPrefix(TEST_REDIS_URL!, prefix);
   return { url: TEST_REDIS_URL, prefix, cleanup, [Symbol.asyncDispose]: cleanup };
+}
+
+/** Deletes every key under `prefix` on the Redis server at `url`. */
+export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
