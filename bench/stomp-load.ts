@@ -36,6 +36,9 @@ export class StompLoad {
   private measuring = false;
   private window = 0;
   private seq = 0;
+  // Several runs share one database: without a run id their clientMsgIds would repeat, and the
+  // server would rightly answer the repeats as resends (echo to the sender, nothing delivered).
+  private readonly runId = Math.random().toString(36).slice(2, 8);
 
   constructor(
     private readonly target: LoadTarget,
@@ -104,7 +107,7 @@ export class StompLoad {
 
   private send(client: Client): void {
     client.inFlight++;
-    const body = JSON.stringify({ receiverId: client.peer, messageType: 'TEXT', content: `t:${performance.now()}`, clientMsgId: `b${client.id}-${++this.seq}` });
+    const body = JSON.stringify({ receiverId: client.peer, messageType: 'TEXT', content: `t:${performance.now()}`, clientMsgId: `b${this.runId}-${client.id}-${++this.seq}` });
     client.socket.send(`SEND\ndestination:/app/chat.send\ncontent-length:${Buffer.byteLength(body)}\n\n${body}\0`);
   }
 

@@ -4,7 +4,7 @@ import pg from 'pg';
 /** The PostgreSQL server tests may use, or null (those tests are then skipped loudly). */
 export const TEST_DATABASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? null;
 
-if (!TEST_DATABASE_URL && !process.env.PARLEY_QUIET_SKIPS) {
+if (!TEST_DATABASE_URL && process.env.VITEST && !process.env.PARLEY_QUIET_SKIPS) {
   console.warn('\n!!! PARLEY_TEST_DATABASE_URL is not set: tests that need a real PostgreSQL server are SKIPPED. .ci/run sets it.\n');
 }
 

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 /** The Redis server tests may use, or null (those tests are then skipped loudly). */
 export const TEST_REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? null;
 
-if (!TEST_REDIS_URL && !process.env.PARLEY_QUIET_SKIPS) {
+if (!TEST_REDIS_URL && process.env.VITEST && !process.env.PARLEY_QUIET_SKIPS) {
   console.warn('\n!!! PARLEY_TEST_REDIS_URL is not set: tests that need a real Redis server are SKIPPED. .ci/run sets it.\n');
 }
 
