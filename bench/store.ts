@@ -33,6 +33,11 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 60_000);
 const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 1024);
 const USERS = Number(process.env.BENCH_USERS ?? 2000);
 const CONVERSATIONS = USERS * 2;
+/** The batching the server runs with by default (PARLEY_WRITE_BATCH_MAX / PARLEY_WRITE_CONCURRENCY). */
+const PRODUCTION_BATCH = (() => {
+  const defaults = loadConfig({});
+  return { maxBatch: defaults.writeBatchMax, concurrency: defaults.writeConcurrency };
+})();
 
 interface Result {
   name: string;
@@ -133,7 +138,7 @@ async function onPglite(name: string, messages: number): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-bench-'));
   const db = await openDatabase({ databaseUrl: null, dataDir: dir });
   try {
-    return await run(name, db, { maxBatch: 256, concurrency: 2 }, messages);
+    return await run(name, db, PRODUCTION_BATCH, messages);
   } finally {
     await db.close();
     await rm(dir, { recursive: true, force: true });
@@ -157,10 +162,10 @@ async function main(): Promise<void> {
   console.log(`PostgreSQL: ${settings.rows.map((r) => `${r.name}=${r.setting}`).join(' ')}`);
   console.log(`users=${USERS} conversations=${CONVERSATIONS} producers=${PRODUCERS} (each awaits its send, then sends the next)\n`);
 
-  const batched = await onPostgres('PostgreSQL, batched (SendQueue 256 max, 2 in flight)', { maxBatch: 256, concurrency: 2 }, MESSAGES);
+  const batched = await onPostgres(`PostgreSQL, batched (SendQueue ${PRODUCTION_BATCH.maxBatch} max, ${PRODUCTION_BATCH.concurrency} in flight)`, PRODUCTION_BATCH, MESSAGES);
   if (process.env.BENCH_ONLY === 'batched') return print([batched]);
   const perMessage = await onPostgres('PostgreSQL, one transaction per message (8 in flight)', { maxBatch: 1, concurrency: 8 }, Math.max(2000, Math.round(MESSAGES / 6)));
-  const pglite = await onPglite('PGlite (data dir), batched (256 max, 2 in flight)', Math.max(5000, Math.round(MESSAGES / 3)));
+  const pglite = await onPglite(`PGlite (data dir), batched (${PRODUCTION_BATCH.maxBatch} max, ${PRODUCTION_BATCH.concurrency} in flight)`, Math.max(5000, Math.round(MESSAGES / 3)));
   const results = [batched, perMessage, pglite];
   print(results);
   console.log(`\nbatched / per-message on PostgreSQL: ${(batched.perSecond / perMessage.perSecond).toFixed(1)}×  (target ≥ 5×)`);
