@@ -159,14 +159,13 @@ export class MessagingService {
   async conversations(userId: number, options: { limit?: number; before?: string }): Promise<ConversationPage> {
     const limit = options.limit ?? LIMITS.conversationsDefaultLimit;
     const before = options.before ? decodeCursor(options.before) : null;
+    // The position first: a change committed while the list is read then lies above it, so a
+    // client that starts counting from it still takes that change's push (or /sync) as new.
+    const userSeq = await this.deps.users.latestUserSeq(userId);
     const sides = await this.deps.conversations.listSides(userId, before, limit + 1);
     const page = sides.slice(0, limit);
     const peerIds = page.map((s) => s.peerId);
-    const [profiles, presence, userSeq] = await Promise.all([
-      this.deps.users.getMany(peerIds),
-      this.deps.presence.lookup(peerIds),
-      this.deps.users.latestUserSeq(userId),
-    ]);
+    const [profiles, presence] = await Promise.all([this.deps.users.getMany(peerIds), this.deps.presence.lookup(peerIds)]);
     const items: Conversation[] = page.map((side) => {
       const profile = profiles.get(side.peerId);
       const state = presence.get(side.peerId);

@@ -32,6 +32,12 @@ export class PostgresUpdateLog implements UpdateLog {
           throw new Error(`unknown update kind ${row.u_kind}`);
       }
     });
-    return { events, userSeq: latest ? Number(latest.last_user_seq) : 0, hasMore: rows.length > limit };
+    const hasMore = rows.length > limit;
+    const latestSeq = latest ? Number(latest.last_user_seq) : 0;
+    // The two reads are separate snapshots: a change committed between them must not be reported
+    // as the position, or a client adopting it would never fetch that change. Report no further
+    // than the last event returned (on a complete page).
+    const reached = events.length > 0 ? events[events.length - 1]!.userSeq : since;
+    return { events, userSeq: hasMore ? latestSeq : Math.min(latestSeq, reached), hasMore };
   }
 }

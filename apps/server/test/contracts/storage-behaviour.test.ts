@@ -505,6 +505,18 @@ for (const backend of BACKENDS) {
         expect(await updates.since(a!, 6, 100)).toEqual({ events: [], userSeq: 6, hasMore: false });
         expect(await updates.since(555_555_555, 0, 100)).toEqual({ events: [], userSeq: 0, hasMore: false });
       });
+
+      it('never reports a position beyond the events it returned on a complete page', async () => {
+        const [a, b] = await newUsers(2);
+        await sendOne(a!, b!, 'one');
+        await sendOne(b!, a!, 'two');
+        // As if a change committed between reading the log and reading the user's position.
+        await db.query('UPDATE users SET last_user_seq = last_user_seq + 1 WHERE id = $1', [a]);
+        const page = await updates.since(a!, 0, 100);
+        expect(page.events.map((e) => e.userSeq)).toEqual([1, 2]);
+        expect(page).toMatchObject({ userSeq: 2, hasMore: false });
+        expect(await updates.since(a!, 2, 100)).toEqual({ events: [], userSeq: 2, hasMore: false });
+      });
     });
 
     describe('UserStore', () => {
