@@ -22,6 +22,8 @@ export interface JwtConfig {
 export interface StompConfig {
   /** Heart-beat the server offers both ways (`heart-beat:sx,sy`); 0 turns heart-beats off. A client silent for 3× the agreed interval is dropped. */
   heartbeatMs: number;
+  /** A connection without a successful CONNECT after this long gets ERROR and is closed (Spring's time to first message). */
+  connectTimeoutMs: number;
   /** A connection whose unsent output passes this many bytes is closed with a reconnect hint. */
   sendBufferBytes: number;
   /** SockJS `h` frame interval on an idle receiving connection. */
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     writeBatchMax: integer(env, 'PARLEY_WRITE_BATCH_MAX', 512, 1, 10_000),
     stomp: {
       heartbeatMs: integer(env, 'PARLEY_STOMP_HEARTBEAT_MS', 10_000, 0, 3_600_000),
+      connectTimeoutMs: integer(env, 'PARLEY_STOMP_CONNECT_TIMEOUT_MS', 60_000, 10, 3_600_000),
       sendBufferBytes: integer(env, 'PARLEY_STOMP_SEND_BUFFER_BYTES', 512 * 1024, 1024, 2 ** 31),
       sockjsHeartbeatMs: integer(env, 'PARLEY_SOCKJS_HEARTBEAT_MS', 25_000, 10, 3_600_000),
       sockjsDisconnectMs: integer(env, 'PARLEY_SOCKJS_DISCONNECT_MS', 5_000, 10, 3_600_000),

@@ -165,3 +165,14 @@ describe('SockJS websocket', () => {
     expect(frames.at(-1)).toBe('c[3000,"Broken framing."]');
   });
 });
+
+describe('SockJS websocket robustness', () => {
+  it('a message over the WebSocket size cap ends only that session; the server keeps running', async () => {
+    const socket = new WebSocket(`${server.wsUrl}/ws/000/big${nextSession++}/websocket`);
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify(['x'.repeat(300 * 1024)]));
+    expect(await new Promise((resolve) => socket.once('close', resolve))).toBe(1009);
+    const welcome = await fetch(`${server.url}/ws`);
+    expect(welcome.status).toBe(200);
+  });
+});

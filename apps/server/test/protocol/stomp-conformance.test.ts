@@ -307,6 +307,20 @@ describe('heart-beats and lifecycle', () => {
     expect(quiet.heartbeats).toBe(0);
   });
 
+  it('a socket that never sends CONNECT is closed after the connect timeout', async () => {
+    const strict = await startTestServer({ PARLEY_STOMP_CONNECT_TIMEOUT_MS: '300' });
+    try {
+      const token = await strict.token(4, 'late');
+      await using idle = await RawStomp.open(strict.wsUrl);
+      await using prompt = await RawStomp.connected(strict.wsUrl, token);
+      await expectFatal(idle, 'Connect timeout');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(prompt.closeCode).toBeNull();
+    } finally {
+      await strict.app.shutdown();
+    }
+  });
+
   it('shutdown sends ERROR with a reconnect hint, then closes', async () => {
     const doomed = await startTestServer();
     const token = await doomed.token(3, 'bye');

@@ -33,6 +33,9 @@ export class SockjsWebSocketTransport implements StompTransport {
       }
       for (const message of messages) if (message.length > 0) onMessage(message);
     });
+    // ws reports bad input (a message over maxPayload, invalid UTF-8, …) as 'error'; unheard it
+    // would be an uncaught exception. ws then closes the socket itself, and 'close' follows.
+    socket.on('error', () => socket.terminate());
     socket.on('close', () => {
       this.closed = true;
       clearInterval(this.heartbeat);

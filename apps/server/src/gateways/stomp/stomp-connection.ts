@@ -64,6 +64,8 @@ export class StompConnection implements ClientSession {
   private readonly wireId: string;
   private readonly closedCallbacks: (() => void)[] = [];
   private commandContext: StompCommandContext | null = null;
+  /** Ends a connection that has not completed CONNECT in time (an idle or stalled socket holds resources). */
+  private connectTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: string,
@@ -73,6 +75,11 @@ export class StompConnection implements ClientSession {
     private readonly fallbackToken: string | null = null,
   ) {
     this.wireId = id.replace(/[^A-Za-z0-9._-]/g, '_');
+    this.connectTimer = setTimeout(() => {
+      this.sendError('Connect timeout', `no successful CONNECT within ${deps.options.connectTimeoutMs} ms`);
+      this.finish(CLOSE_CODES.protocolError, 'connect timeout');
+    }, deps.options.connectTimeoutMs);
+    this.connectTimer.unref();
   }
 
   get isClosed(): boolean {
@@ -241,6 +248,7 @@ export class StompConnection implements ClientSession {
     this.registered = this.deps.registry.add(this).catch((error: unknown) => this.deps.logger.error({ err: error }, 'registering a STOMP session failed'));
     await this.registered;
     if (this.isClosed) return;
+    this.clearConnectTimer();
     this.phase = 'connected';
     this.commandContext = {
       userId,
@@ -341,6 +349,11 @@ export class StompConnection implements ClientSession {
     this.write(textFrame('ERROR', headers, detail, this.version));
   }
 
+  private clearConnectTimer(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
   private write(text: string): void {
     if (this.heartbeat) this.heartbeat.lastSentAt = Date.now();
     this.transport.send(text);
@@ -349,6 +362,7 @@ export class StompConnection implements ClientSession {
   private finish(code: number = CLOSE_CODES.normal, reason = ''): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
+    this.clearConnectTimer();
     this.heartbeat?.stop();
     this.transport.close(code, reason);
     if (this.registered) {
