@@ -269,7 +269,8 @@ export class ParleyClient {
    * Queues a message. Resolves once it is in the outbox (persisted), with its `clientMsgId`; the
    * `outbox` event then reports `sending`, `sent` (with the stored message) or `failed`. Use
    * `waitForSent` to await the stored message. Rejects with VALIDATION_FAILED for content the
-   * server would refuse (empty or too long text, bad sticker code).
+   * server would refuse (empty or too long text, bad sticker code), and with PAYLOAD_TOO_LARGE for
+   * a message that does not fit in one STOMP frame (64 KiB).
    */
   async send(input: SendInput): Promise<OutboxItem> {
     const messageType = input.messageType ?? 'TEXT';
@@ -282,6 +283,7 @@ export class ParleyClient {
       clientMsgId: input.clientMsgId ?? newClientMsgId(),
       ...(input.extra !== undefined ? { extra: input.extra } : {}),
     };
+    checkFrameSize(body);
     const item = await this.outbox.add(body);
     this.flush();
     return { ...item };
@@ -560,6 +562,11 @@ export class ParleyClient {
   private flush(): void {
     if (this.stateValue !== 'connected' || !this.ready) return;
     for (const item of this.outbox.due(this.options.maxInFlight ?? 32)) {
+      if (sendBodyBytes(item.body) > MAX_SEND_BODY_BYTES) {
+        // Left by an older run: the server would end the connection on every attempt.
+        this.outbox.fail(item.clientMsgId, { code: 'PAYLOAD_TOO_LARGE', message: 'the message does not fit in one STOMP frame' });
+        continue;
+      }
       const receiptId = `send-${++this.receiptCounter}`;
       const ok = this.connection.publish('/app/chat.send', item.body, { id: receiptId, onReceipt: () => undefined });
       if (!ok) break;
@@ -619,6 +626,34 @@ export class ParleyClient {
 function outboxError(item: OutboxItem): ParleyError {
   const code = item.error?.code as ParleyError['code'] | undefined;
   return new ParleyError(code ?? 'INTERNAL', item.error?.message ?? 'send failed', { clientMsgId: item.clientMsgId });
+}
+
+/**
+ * The largest SEND body that fits in one STOMP frame (64 KiB with its headers). The server ends the
+ * connection on a larger frame, so such a message would cut the connection again on every resend.
+ */
+const MAX_SEND_BODY_BYTES = LIMITS.frameMaxBytes - 512;
+
+function checkFrameSize(body: object): void {
+  if (sendBodyBytes(body) > MAX_SEND_BODY_BYTES) {
+    throw new ParleyError('PAYLOAD_TOO_LARGE', `the message is larger than ${MAX_SEND_BODY_BYTES} bytes as JSON (content and extra together)`);
+  }
+}
+
+/** UTF-8 length of the SEND body (no TextEncoder: some mini-program runtimes lack it). */
+function sendBodyBytes(body: object): number {
+  const text = JSON.stringify(body);
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /** Client-side check of the contract's content rules, so obvious mistakes fail before queueing. */

@@ -113,12 +113,17 @@ export class UpdateSequencer {
       let applied = 0;
       if (this.last === null) {
         const head = await this.options.fetchPage(0, 1);
-        const baseline = head.userSeq;
-        // Pushed while we looked: apply them all, the message dedup drops any overlap.
-        const early = this.takePending();
-        this.last = Math.max(baseline, ...early.map((e) => e.userSeq));
-        for (const event of early) this.options.apply(event, 'push');
-        applied += early.length;
+        this.last = head.userSeq;
+        // Pushed while we looked: those up to the head are applied as they are (the message dedup
+        // drops any overlap); later ones must follow on from the head without a gap, as any push.
+        for (const event of this.takePending()) {
+          if (event.userSeq > head.userSeq) {
+            this.pending.push(event);
+          } else {
+            this.options.apply(event, 'push');
+            applied++;
+          }
+        }
       } else {
         applied += await this.readLog();
       }

@@ -105,6 +105,25 @@ describe('SDK against the real server (in process)', () => {
     expect(history.map((m) => m.content)).toEqual(b.received.map((m) => m.content));
   });
 
+  it('a message too large for one STOMP frame is refused before queueing; the connection stays up', async () => {
+    const a = peer(() => server.baseUrl, 131, 'Abe');
+    const b = peer(() => server.baseUrl, 132, 'Bea');
+    peers.push(a, b);
+    await a.client.connect();
+    await b.client.connect();
+    const errors: string[] = [];
+    a.client.on('error', (e) => errors.push(`${e.code} ${e.message}`));
+    const states: string[] = [];
+    a.client.on('state', (state) => states.push(state));
+    const big = { receiverId: 132, content: 'big', extra: { note: 'x'.repeat(70 * 1024) } };
+    await expect(a.client.send(big)).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(a.client.pendingMessages()).toEqual([]);
+    const after = await a.client.sendText(132, 'still connected');
+    await waitFor(() => b.received.some((m) => m.id === after.id), 30_000, 'b receives the next message');
+    expect(states).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('uploads an image with progress and sends it', async () => {
     const a = peer(() => server.baseUrl, 121, 'Amy');
     peers.push(a);

@@ -65,6 +65,18 @@ describe('UpdateSequencer', () => {
     expect(seq.userSeq).toBe(11);
   });
 
+  it('without a baseline, a push beyond the latest + 1 is a gap: the missing entries come from the log first', async () => {
+    const { seq, applied, server } = harness(10, null);
+    const running = seq.sync();
+    server.extend(12); // 11 and 12 are committed while the head is read; only 12's push has arrived
+    seq.receive(ev(12));
+    await running;
+    expect(applied).toEqual([[11, 'sync'], [12, 'sync']]);
+    expect(seq.userSeq).toBe(12);
+    seq.receive(ev(11)); // the late push of 11 is a duplicate now
+    expect(applied).toHaveLength(2);
+  });
+
   it('gives up on a gap the log cannot fill after a few rounds and applies in order', async () => {
     const { seq, applied } = harness(1);
     seq.receive(ev(1));
