@@ -34,6 +34,31 @@ describe('seed 2 mini-program client over raw ws', () => {
     expect(mini.rawMessages.every((m) => m.endsWith(RS))).toBe(true);
   });
 
+  it('a resent tempId (after a reconnect) is acknowledged again with MessageSent, and stored once', async () => {
+    await using server = await startSignalRServer();
+    const aliceToken = await server.token(7, 'Alice');
+    await server.token(9, 'Bob');
+    const send = (hub: RawHub) =>
+      hub.socket.send(JSON.stringify({ type: 1, target: 'SendMessage', arguments: [{ tempId: 1700000000999, receiverId: 9, messageType: 1, content: 'again' }] }) + RS);
+    const connect = async () => {
+      const hub = await RawHub.open(`${server.wsUrl}/hubs/chat?access_token=${aliceToken}`, ['websocket']);
+      hub.socket.send(JSON.stringify({ protocol: 'json', version: 1 }) + RS);
+      await hub.next((r) => Object.keys(r).length === 0, 'handshake');
+      return hub;
+    };
+    await using first = await connect();
+    send(first);
+    const sent = (await first.next((r) => r.type === 1 && r.target === 'MessageSent')).arguments[0];
+    // the mini-program did not see the ack (say the socket dropped) and sends the same tempId again
+    await using second = await connect();
+    send(second);
+    const again = (await second.next((r) => r.type === 1 && r.target === 'MessageSent', 'MessageSent for the repeat', 3000)).arguments[0];
+    expect(again).toMatchObject({ tempId: 1700000000999, messageId: sent.messageId, sessionId: sent.sessionId, seq: sent.seq, createTime: sent.createTime });
+    expect(second.records.some((r) => r.type === 1 && r.target === 'ReceiveMessage')).toBe(false);
+    const history = await server.api(aliceToken, 'GET', '/messages/history/9');
+    expect(history.body.items).toHaveLength(1);
+  });
+
   it('skipNegotiation with the official client and access_token in the query', async () => {
     await using server = await startSignalRServer();
     const token = await server.token(7, 'Alice');

@@ -63,18 +63,45 @@ describe('SignalR stateful reconnect, raw', () => {
     await eventually(() => server.app.registry.sessionsOf(7).size === 0, 'connection disposed');
   });
 
+  it('a resume while the old socket still looks open (a half-open drop) takes the connection over', async () => {
+    await using server = await startSignalRServer({}, { ackIntervalMs: 100 });
+    const token = await server.token(7, 'Alice');
+    await server.token(9, 'Bob');
+    const negotiate = await fetch(`${server.url}/hubs/chat/negotiate?negotiateVersion=1&useStatefulReconnect=true`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const { connectionToken } = await negotiate.json();
+    const at = `${server.wsUrl}/hubs/chat?id=${connectionToken}&access_token=${encodeURIComponent(token)}`;
+    const first = await RawHub.open(at);
+    first.send({ protocol: 'json', version: 2 });
+    first.send({ type: 1, invocationId: 'a', target: 'SendMessage', arguments: [{ tempId: 'half', receiverId: 9, messageType: 1, content: 'half' }] });
+    await first.next((r) => r.type === 3 && r.invocationId === 'a');
+    await first.next((r) => r.type === 8);
+    // the client's network changed: its socket is gone, the server has not noticed yet
+    first.socket.pause();
+    const second = await RawHub.open(at);
+    await second.next((r) => r.type === 3 && r.invocationId === 'a');
+    expect(second.records[0]).toEqual({ type: 9, sequenceId: 1 });
+    second.send({ type: 9, sequenceId: 2 });
+    second.send({ type: 1, invocationId: 'b', target: 'Typing', arguments: [9, false] });
+    expect(await second.next((r) => r.type === 3 && r.invocationId === 'b')).toEqual({ type: 3, invocationId: 'b' });
+    expect(server.app.registry.sessionsOf(7).size).toBe(1);
+    first.socket.terminate();
+    await second[Symbol.asyncDispose]();
+  });
+
   it('a clean close or a version-1 handshake disposes the connection at once', async () => {
     await using server = await startSignalRServer();
     const token = await server.token(7, 'Alice');
     const negotiate = async () =>
       (await (await fetch(`${server.url}/hubs/chat/negotiate?negotiateVersion=1&useStatefulReconnect=true`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json())
         .connectionToken as string;
-    for (const [version, end] of [[2, 'close'], [1, 'terminate']] as const) {
+    // `close` without a code is what the JS client's transport and browsers send (the server sees 1005)
+    for (const [version, end] of [[2, 'close'], [2, 'close without code'], [1, 'terminate']] as const) {
       const at = `${server.wsUrl}/hubs/chat?id=${await negotiate()}&access_token=${encodeURIComponent(token)}`;
       const hub = await RawHub.open(at);
       hub.send({ protocol: 'json', version });
       await hub.next((r) => Object.keys(r).length === 0);
       if (end === 'close') hub.socket.close(1000);
+      else if (end === 'close without code') hub.socket.close();
       else hub.socket.terminate();
       await hub.closed();
       await sleep(100);

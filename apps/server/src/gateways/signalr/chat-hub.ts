@@ -14,6 +14,8 @@ export interface HubCaller {
   rememberTempId(tempId: unknown): () => void;
   /** The tempId as the client sent it, for a stored clientMsgId. */
   tempIdOf(clientMsgId: string): unknown;
+  /** Pushes an already stored message to this connection only, as if this call had stored it (a repeated tempId). */
+  echo(message: Message): void;
 }
 
 /** One hub method: takes the positional arguments, returns the Completion result (undefined = void). */
@@ -61,6 +63,9 @@ export function chatHub(services: Services, onSent: () => void): ReadonlyMap<str
       try {
         const result = await services.messaging.send(caller.userId, command, caller.sessionId);
         if (!result.duplicate) onSent();
+        // A repeat stored and published nothing: still acknowledge it with MessageSent, since
+        // clients that send without invocationId (seed 2's mini-program) learn the id only so.
+        else caller.echo(result.message);
         return { ...hubMessage(caller, result.message), ...(result.userSeq !== null ? { userSeq: result.userSeq } : {}) };
       } finally {
         forget();

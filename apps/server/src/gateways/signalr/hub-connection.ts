@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Message } from '@parley/protocol';
 import type { DeliveryEvent, PushRecipient } from '../../domain/delivery-event.js';
 import type { Metrics } from '../../metrics.js';
 import type { ClientSession, SessionCloseReason } from '../../ports/client-session.js';
@@ -76,6 +77,22 @@ export class HubConnection implements ClientSession, HubCaller {
   /** A stateful connection whose WebSocket dropped and that waits for its client to come back. */
   get canResume(): boolean {
     return this.state === 'detached';
+  }
+
+  /**
+   * A stateful connection whose WebSocket still looks open here: its client may come back on a
+   * new WebSocket after a drop the server has not noticed yet (half-open TCP after a network change).
+   */
+  get canTakeOver(): boolean {
+    return this.state === 'open' && this.stateful !== null && this.transport?.name === 'WebSockets';
+  }
+
+  /** Drops the current WebSocket of a stateful connection as if it failed, so that a new one can resume. */
+  takeOver(): void {
+    if (!this.canTakeOver || !this.transport) return;
+    const old = this.transport;
+    old.abort();
+    this.transportGone(old, false);
   }
 
   /** Binds the first transport. */
@@ -175,6 +192,10 @@ export class HubConnection implements ClientSession, HubCaller {
 
   tempIdOf(clientMsgId: string): unknown {
     return this.tempIds.get(clientMsgId) ?? clientMsgId;
+  }
+
+  echo(message: Message): void {
+    this.push({ kind: 'message', body: message, recipients: [], originSessionId: this.id }, { userId: this.userId, userSeq: null });
   }
 
   get sessionId(): string {

@@ -14,7 +14,9 @@ export class WebSocketTransport implements HubTransport {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       events.onData(bytes.toString('utf8'));
     });
-    socket.on('close', (code) => events.onGone(code === 1000 || code === 1001));
+    // A close frame without a status (1005) is what browsers and @microsoft/signalr's stop() send:
+    // the client ended on purpose. Only a drop without a close frame (1006) may be resumed.
+    socket.on('close', (code) => events.onGone(code === 1000 || code === 1001 || code === 1005));
     socket.on('error', () => socket.terminate());
   }
 

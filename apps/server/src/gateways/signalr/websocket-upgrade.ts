@@ -70,8 +70,10 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
     }
     const { connection, live } = found.entry;
     if (!live) return refuse(socket, 404);
-    if (!connection.canResume) return refuse(socket, 409);
+    if (!connection.canResume && !connection.canTakeOver) return refuse(socket, 409);
     return accept(request, socket, head, (ws) => {
+      // The client resumes while its old socket still looks open here (a half-open drop): the new one wins.
+      connection.takeOver();
       if (!connection.canResume) return ws.terminate();
       const transport: WebSocketTransport = new WebSocketTransport(ws, {
         onData: (text) => connection.receive(text),
