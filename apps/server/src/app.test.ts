@@ -3,6 +3,7 @@
  * on in-process ports (PGlite `memory://`, memory fan-out, presence and rate limits). Pushes are
  * observed through recording ClientSessions, as a door would receive them.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '@parley/protocol';
 import { buildApp, type ParleyApp } from './app.js';
@@ -111,6 +112,20 @@ describe('service rules on in-process ports', () => {
       expect(again).toMatchObject({ duplicate: true, userSeq: null, message: { id: sent.message.id, content: 'hi' } });
       expect(b1.of('message')).toHaveLength(1);
       for (const s of [a1, a2, b1]) await app.registry.remove(s);
+    });
+
+    it('stores a sender’s messages in the order sent, even when an image needs a lookup the next text does not', async () => {
+      const [a, b] = await users(2);
+      const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#c33' } }).png().toBuffer();
+      const { url } = await app.services.media.upload(a!, png);
+      const sends = [
+        app.services.messaging.send(a!, { receiverId: b!, messageType: 'IMAGE', content: url, clientMsgId: null }),
+        app.services.messaging.send(a!, { receiverId: b!, messageType: 'TEXT', content: 'after the image', clientMsgId: null }),
+        app.services.messaging.send(a!, { receiverId: b!, messageType: 'TEXT', content: 'last', clientMsgId: null }),
+      ];
+      const seqs = (await Promise.all(sends)).map((r) => r.message.seq);
+      expect(seqs).toEqual([1, 2, 3]);
+      expect((await historyOf(a!, b!)).map((m) => m.messageType)).toEqual(['IMAGE', 'TEXT', 'TEXT']);
     });
 
     it('rejects invalid content per type', async () => {

@@ -54,9 +54,11 @@ export interface MessagingDeps {
 /** Sending, history, conversation list, read marks, recall and sync: the rules of contract §3–§6. */
 export class MessagingService {
   private readonly queue: SendQueue<NewMessage, SendOutcome>;
+  /** Per sender: resolves once that sender's latest send has entered the queue (or failed its checks). */
+  private readonly enqueueTurns = new Map<number, Promise<void>>();
 
   constructor(private readonly deps: MessagingDeps) {
-    this.queue = new SendQueue((items) => this.writeBatch(items), deps.batch);
+    this.queue = new SendQueue((items) => this.writeBatch(items), { ...deps.batch, orderKey: conversationKey });
   }
 
   /**
@@ -86,6 +88,34 @@ export class MessagingService {
   }
 
   async send(senderId: number, command: SendCommand, originSessionId?: string): Promise<SendResult> {
+    // A sender's sends enter the queue in the order they arrived, even when one needs a lookup
+    // (media) that the next does not; the queue then keeps each conversation's order.
+    const previous = this.enqueueTurns.get(senderId) ?? Promise.resolve();
+    let myTurnDone!: () => void;
+    const myTurn = new Promise<void>((resolve) => (myTurnDone = resolve));
+    this.enqueueTurns.set(senderId, myTurn);
+    let queued: Promise<SendOutcome>;
+    try {
+      await previous;
+      queued = this.queue.submit(await this.prepare(senderId, command));
+    } finally {
+      myTurnDone();
+      if (this.enqueueTurns.get(senderId) === myTurn) this.enqueueTurns.delete(senderId);
+    }
+    const outcome = await queued;
+    switch (outcome.kind) {
+      case 'rejected':
+        throw new AppError(outcome.code, outcome.code === 'BLOCKED' ? 'the receiver does not accept your messages' : `user ${command.receiverId} does not exist`);
+      case 'duplicate':
+        return { message: outcome.message, userSeq: null, duplicate: true };
+      case 'stored':
+        await this.publishMessage(outcome.message, outcome.userSeqs, originSessionId);
+        return { message: outcome.message, userSeq: outcome.userSeqs.get(senderId) ?? null, duplicate: false };
+    }
+  }
+
+  /** Checks a send against the contract's rules and turns it into the message to store. */
+  private async prepare(senderId: number, command: SendCommand): Promise<NewMessage> {
     if (command.receiverId === senderId) throw new AppError('SELF_CHAT', 'receiverId: you cannot message yourself');
     await this.consumeSendBudget(senderId);
     const checked = checkOutgoingContent(command.messageType, command.content, command.extra);
@@ -102,23 +132,14 @@ export class MessagingService {
         extra = { ...extra, size: record.size, mime: record.mime };
       }
     }
-    const outcome = await this.queue.submit({
+    return {
       senderId,
       receiverId: command.receiverId,
       messageType: command.messageType,
       content: checked.content,
       extra,
       clientMsgId: command.clientMsgId === null ? null : String(command.clientMsgId),
-    });
-    switch (outcome.kind) {
-      case 'rejected':
-        throw new AppError(outcome.code, outcome.code === 'BLOCKED' ? 'the receiver does not accept your messages' : `user ${command.receiverId} does not exist`);
-      case 'duplicate':
-        return { message: outcome.message, userSeq: null, duplicate: true };
-      case 'stored':
-        await this.publishMessage(outcome.message, outcome.userSeqs, originSessionId);
-        return { message: outcome.message, userSeq: outcome.userSeqs.get(senderId) ?? null, duplicate: false };
-    }
+    };
   }
 
   async consumeSendBudget(userId: number): Promise<void> {
@@ -233,6 +254,12 @@ export class MessagingService {
     if (await this.deps.conversations.exists(conversationId)) throw new AppError('FORBIDDEN', `conversation ${conversationId} is not yours`);
     throw new AppError('CONVERSATION_NOT_FOUND', `conversation ${conversationId} does not exist`);
   }
+}
+
+/** The conversation of a message: its unordered pair of users. */
+function conversationKey(message: NewMessage): string {
+  const { senderId: a, receiverId: b } = message;
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
 function encodeCursor(activityUs: number, id: number): string {

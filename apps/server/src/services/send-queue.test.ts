@@ -124,3 +124,38 @@ describe('SendQueue', () => {
     expect(await Promise.all(results)).toEqual(['done:1', 'done:2']);
   });
 });
+
+describe('SendQueue with an order key', () => {
+  it('never runs two batches holding the same key at once, so each key is written in submission order', async () => {
+    const writer = gatedWriter<string>();
+    const queue = new SendQueue(writer.write, { maxBatch: 10, concurrency: 4, orderKey: (item: string) => item.split(':')[0]! });
+    const results = [queue.submit('a:1')];
+    await tick();
+    expect(writer.batches).toEqual([['a:1']]);
+    // While a:1 is in flight, a:2 waits; b and c go ahead in a concurrent batch.
+    results.push(queue.submit('a:2'), queue.submit('b:1'), queue.submit('c:1'), queue.submit('a:3'));
+    await tick();
+    expect(writer.batches).toEqual([['a:1'], ['b:1', 'c:1']]);
+    writer.gates[0]!.resolve();
+    await tick();
+    expect(writer.batches).toEqual([['a:1'], ['b:1', 'c:1'], ['a:2', 'a:3']]);
+    writer.gates[1]!.resolve();
+    writer.gates[2]!.resolve();
+    expect(await Promise.all(results)).toEqual(['done:a:1', 'done:a:2', 'done:b:1', 'done:c:1', 'done:a:3']);
+  });
+
+  it('keeps a key behind once one of its items did not fit the batch', async () => {
+    const writer = gatedWriter<string>();
+    const queue = new SendQueue(writer.write, { maxBatch: 2, concurrency: 4, orderKey: (item: string) => item.split(':')[0]! });
+    const results = ['a:1', 'b:1', 'a:2', 'c:1'].map((item) => queue.submit(item));
+    await tick();
+    // a:2 did not fit the first batch and a is in flight: it waits, while c goes ahead.
+    expect(writer.batches).toEqual([['a:1', 'b:1'], ['c:1']]);
+    writer.gates[0]!.resolve();
+    await tick();
+    expect(writer.batches).toEqual([['a:1', 'b:1'], ['c:1'], ['a:2']]);
+    writer.gates[1]!.resolve();
+    writer.gates[2]!.resolve();
+    expect(await Promise.all(results)).toHaveLength(4);
+  });
+});
