@@ -86,6 +86,12 @@ export class LongPollingTransport implements HubTransport {
   }
 
   private flushTo(response: ServerResponse): void {
+    // The client may have dropped this poll before its 'close' event ran: keep the data for the
+    // next poll rather than writing it into a dead response.
+    if (!writable(response)) {
+      if (!this.ended) this.startIdle();
+      return;
+    }
     const body = this.queue.join('');
     this.queue = [];
     this.queuedBytes = 0;
@@ -103,7 +109,7 @@ export class LongPollingTransport implements HubTransport {
   }
 
   private reply(response: ServerResponse, status: number, body: string): void {
-    if (response.writableEnded || response.destroyed) return;
+    if (!writable(response)) return;
     response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' });
     response.end(status === 204 ? undefined : body);
   }
@@ -123,4 +129,8 @@ export class LongPollingTransport implements HubTransport {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
   }
+}
+
+function writable(response: ServerResponse): boolean {
+  return !response.writableEnded && !response.destroyed && response.socket?.destroyed !== true;
 }
