@@ -59,6 +59,36 @@ describe('seed 2 mini-program client over raw ws', () => {
     expect(history.body.items).toHaveLength(1);
   });
 
+  it('asking again for a pending exchange shows the pending request, once stored, to a caller without invocationId', async () => {
+    await using server = await startSignalRServer();
+    const aliceToken = await server.token(7, 'Alice');
+    const bobToken = await server.token(9, 'Bob');
+    await server.api(aliceToken, 'PUT', '/users/me', { wechatId: 'wx_alice' });
+    await server.api(bobToken, 'PUT', '/users/me', { wechatId: 'wx_bob' });
+    await using mini = await RawHub.open(`${server.wsUrl}/hubs/chat?access_token=${aliceToken}`, ['websocket']);
+    mini.socket.send(JSON.stringify({ protocol: 'json', version: 1 }) + RS);
+    await mini.next((r) => Object.keys(r).length === 0, 'handshake');
+    const ask = () => mini.socket.send(JSON.stringify({ type: 1, target: 'ExchangeWeChat', arguments: [9] }) + RS);
+    // Exchange messages are not the caller's SendMessage: they arrive as ReceiveMessage on every connection.
+    const shown = (hub: RawHub) => hub.records.filter((r) => r.type === 1 && r.target === 'ReceiveMessage');
+    ask();
+    await mini.next(() => shown(mini).length === 1, 'the new request');
+    const first = shown(mini)[0].arguments[0];
+    expect(first).toMatchObject({ senderId: 7, receiverId: 9, messageType: 4 });
+    ask();
+    await mini.next(() => shown(mini).length === 2, 'the pending request again', 3000);
+    expect(shown(mini)[1].arguments[0]).toMatchObject({ id: first.id, seq: first.seq });
+    // Bob asks too: he is shown Alice's pending request, and nothing new is stored.
+    await using bob = await RawHub.open(`${server.wsUrl}/hubs/chat?access_token=${bobToken}`, ['websocket']);
+    bob.socket.send(JSON.stringify({ protocol: 'json', version: 1 }) + RS);
+    await bob.next((r) => Object.keys(r).length === 0, 'handshake');
+    bob.socket.send(JSON.stringify({ type: 1, target: 'ExchangeWeChat', arguments: [7] }) + RS);
+    await bob.next(() => shown(bob).length === 1, 'the pending request for Bob', 3000);
+    expect(shown(bob)[0].arguments[0]).toMatchObject({ id: first.id, senderId: 7, messageType: 4 });
+    const history = await server.api(aliceToken, 'GET', '/messages/history/9');
+    expect(history.body.items).toHaveLength(1);
+  });
+
   it('skipNegotiation with the official client and access_token in the query', async () => {
     await using server = await startSignalRServer();
     const token = await server.token(7, 'Alice');

@@ -52,6 +52,9 @@ export function chatHub(services: Services, onSent: () => void): ReadonlyMap<str
   const exchange = (kind: 'WECHAT' | 'PHOTO', name: string): HubMethod => async (caller, args) => {
     arity(name, args, 1);
     const result = await services.exchange.request(caller.userId, receiverIdArg(args[0]), kind, caller.sessionId);
+    // Asking again stores and publishes nothing: show the pending request to a caller that
+    // invoked without invocationId and so sees no completion.
+    if (!result.created) caller.echo(result.message);
     return { ...hubMessage(caller, result.message), ...(result.userSeq !== null ? { userSeq: result.userSeq } : {}) };
   };
   const methods: Record<string, HubMethod> = {
