@@ -1,0 +1,47 @@
+import { LIMITS, type SendableMessageType } from '@parley/protocol';
+import { ParleyError } from './errors.js';
+
+/**
+ * The largest SEND body that fits in one STOMP frame (64 KiB with its headers). The server ends the
+ * connection on a larger frame, so such a message would cut the connection again on every resend.
+ */
+export const MAX_SEND_BODY_BYTES = LIMITS.frameMaxBytes - 512;
+
+export function checkFrameSize(body: object): void {
+  if (sendBodyBytes(body) > MAX_SEND_BODY_BYTES) {
+    throw new ParleyError('PAYLOAD_TOO_LARGE', `the message is larger than ${MAX_SEND_BODY_BYTES} bytes as JSON (content and extra together)`);
+  }
+}
+
+/** UTF-8 length of the SEND body (no TextEncoder: some mini-program runtimes lack it). */
+export function sendBodyBytes(body: object): number {
+  const text = JSON.stringify(body);
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Client-side check of the contract's content rules, so obvious mistakes fail before queueing. */
+export function validateContent(type: SendableMessageType, content: string): void {
+  const fail = (why: string) => {
+    throw new ParleyError('VALIDATION_FAILED', why);
+  };
+  if (typeof content !== 'string') fail('content must be a string');
+  if (type === 'TEXT') {
+    const length = [...content.trim()].length;
+    if (length < 1) fail('text is empty');
+    if (length > LIMITS.textMaxChars) fail(`text is longer than ${LIMITS.textMaxChars} characters`);
+  } else if (type === 'EMOJI') {
+    if (content.length < 1 || content.length > LIMITS.emojiCodeMaxChars) fail('sticker code must be 1–64 characters');
+  } else if (!content) {
+    fail(`${type} needs the uploaded media URL as content`);
+  }
+}
