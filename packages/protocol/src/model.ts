@@ -121,6 +121,18 @@ export interface ErrorPush {
   retryAfterMs?: number;
 }
 
+/** A profile as its owner (or the admin API) sees it, private fields included (`GET /users/me`). */
+export interface OwnProfile {
+  id: number;
+  name: string | null;
+  avatarUrl: string | null;
+  /** Private: revealed to a peer only inside an accepted exchange. */
+  wechatId: string | null;
+  /** Private: revealed to a peer only inside an accepted exchange. */
+  photoUrls: string[];
+  createdAt: string;
+}
+
 export interface PresenceItem {
   userId: number;
   online: boolean;

@@ -1,10 +1,12 @@
 import type {
+  AdminUserBody,
   BlockItem,
   Conversation,
   ConversationPage,
   ExchangeKind,
   HistoryPage,
   Message,
+  OwnProfile,
   PresenceItem,
   SendMessageBody,
   SyncPage,
@@ -16,22 +18,10 @@ import type { TokenSource } from './token-source.js';
 /** A write's answer: the changed entity plus the caller's `userSeq` after the change. */
 export type WithUserSeq<T> = T & { userSeq?: number };
 
-/** The caller's own profile, private fields included (`GET /users/me`). */
-export interface OwnProfile {
-  id: number;
-  name: string | null;
-  avatarUrl: string | null;
-  wechatId: string | null;
-  photoUrls: string[];
-}
+export type { OwnProfile } from '@parley/protocol';
 
 /** Fields `updateMe` may change; absent fields stay as they are, `null` clears. */
-export interface ProfileUpdate {
-  name?: string | null;
-  avatarUrl?: string | null;
-  wechatId?: string | null;
-  photoUrls?: string[];
-}
+export type ProfileUpdate = AdminUserBody;
 
 /** Answer of `markRead`: my read mark and unread count after the change. */
 export interface ReadResult {

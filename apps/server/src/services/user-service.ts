@@ -1,18 +1,8 @@
-import type { BlockItem } from '@parley/protocol';
+import type { BlockItem, OwnProfile } from '@parley/protocol';
 import { AppError } from '../domain/app-error.js';
 import type { BlockStore } from '../ports/block-store.js';
 import type { ProfilePatch, UserProfile, UserStore } from '../ports/user-store.js';
 import type { UserDirectory } from './user-directory.js';
-
-/** Profile as its owner (or the admin API) sees it, private fields included. */
-export interface OwnProfile {
-  id: number;
-  name: string | null;
-  avatarUrl: string | null;
-  wechatId: string | null;
-  photoUrls: string[];
-  createdAt: string;
-}
 
 export function toOwnProfile(p: UserProfile): OwnProfile {
   return { id: p.id, name: p.name, avatarUrl: p.avatarUrl, wechatId: p.wechatId, photoUrls: p.photoUrls, createdAt: p.createdAt.toISOString() };
