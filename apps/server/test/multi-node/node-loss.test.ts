@@ -11,7 +11,7 @@ import { eventually } from '../support/test-app.js';
 import { StompUser } from '../support/stomp-client.js';
 import { Balancer } from './support/balancer.js';
 import { startCluster } from './support/cluster.js';
-import { signalrDevice, stompDevice, type LoadDevice } from './support/load-device.js';
+import { signalrDevice, startSteadyLoad, stompDevice, type LoadDevice } from './support/load-device.js';
 import { api, devToken } from './support/users.js';
 import { verifyExactlyOnce } from './support/verify.js';
 
@@ -53,18 +53,14 @@ describe.skipIf(!ready)('losing a node under load', () => {
     }
     await eventually(() => devices.every((d) => d.connects > 0), 'every device connected', 20_000);
 
-    let n = 0;
-    const load = setInterval(() => {
-      for (const d of devices) d.send(partnerOf(d.userId), `${d.door}-${d.userId}-${n}`);
-      n++;
-    }, 50);
+    const load = startSteadyLoad(devices, partnerOf);
     try {
       await new Promise((r) => setTimeout(r, 1_500));
       await victim.kill('SIGKILL');
       const killedAt = Date.now();
       balancer.down(victim.url);
       await new Promise((r) => setTimeout(r, 2_000));
-      clearInterval(load);
+      load.stop();
       await Promise.all(devices.map((d) => d.flush(30_000)));
 
       // Presence of the ghost turns offline, announced to its peer, within the TTL (+ one renewal period).
@@ -79,9 +75,9 @@ describe.skipIf(!ready)('losing a node under load', () => {
       expect(devices.some((d) => d.connects > 1), 'some device was on the killed node and reconnected').toBe(true);
       const { acked, messages } = await verifyExactlyOnce(lb, devices, tokens, partnerOf);
       console.info(`node loss: ${acked} acknowledged sends verified, ${messages} message log entries`);
-      expect(acked).toBe(devices.length * n);
+      expect(acked).toBe(devices.length * load.rounds);
     } finally {
-      clearInterval(load);
+      load.stop();
       await Promise.all(devices.map((d) => d.stop().catch(() => undefined)));
     }
   }, 120_000);

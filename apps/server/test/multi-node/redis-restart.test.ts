@@ -9,7 +9,7 @@ import { createTestDatabase, TEST_DATABASE_URL } from '../support/test-database.
 import { eventually } from '../support/test-app.js';
 import { redisServerAvailable, startRedisServer } from '../support/redis-server-process.js';
 import { startCluster } from './support/cluster.js';
-import { signalrDevice, stompDevice, type LoadDevice } from './support/load-device.js';
+import { signalrDevice, startSteadyLoad, stompDevice, type LoadDevice } from './support/load-device.js';
 import { devToken } from './support/users.js';
 import { verifyExactlyOnce } from './support/verify.js';
 
@@ -40,11 +40,7 @@ describe.skipIf(!ready)('restarting Redis under load', () => {
     });
     await eventually(() => devices.every((d) => d.connects > 0), 'every device connected', 20_000);
 
-    let n = 0;
-    const load = setInterval(() => {
-      for (const d of devices) d.send(partnerOf(d.userId), `${d.door}-${d.userId}-${n}`);
-      n++;
-    }, 50);
+    const load = startSteadyLoad(devices, partnerOf);
     try {
       await new Promise((r) => setTimeout(r, 1_000));
       await redis.kill();
@@ -70,14 +66,14 @@ describe.skipIf(!ready)('restarting Redis under load', () => {
         20_000,
       );
       console.info(`cross-node delivery resumed ${Date.now() - restartedAt} ms after Redis came back`);
-      clearInterval(load);
+      load.stop();
       await Promise.all(devices.map((d) => d.flush(30_000)));
 
       const { acked, messages } = await verifyExactlyOnce(urls[2]!, devices, tokens, partnerOf);
       console.info(`Redis restart: ${acked} acknowledged sends verified (${ackedDuringOutage} during the outage), ${messages} log entries`);
       expect(cluster.nodes.every((node) => node.alive())).toBe(true);
     } finally {
-      clearInterval(load);
+      load.stop();
       await Promise.all(devices.map((d) => d.stop().catch(() => undefined)));
     }
   }, 120_000);

@@ -5,20 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-app.js';
-import { BAD_BODY_IDS, BAD_PATH_IDS, expectError, expectNothingStored, raw } from './rest-helpers.js';
+import { BAD_BODY_IDS, BAD_PATH_IDS, expectError, expectNothingStored, raw, userFactory } from './rest-helpers.js';
 
 let server: TestServer;
-let nextId = 1;
-
-/** Fresh users with tokens (created through the dev-token route). */
-async function users(count: number): Promise<{ id: number; token: string }[]> {
-  const result = [];
-  for (let i = 0; i < count; i++) {
-    const id = nextId++;
-    result.push({ id, token: await server.token(id, `user${id}`) });
-  }
-  return result;
-}
+const users = userFactory(() => server);
 
 const textBody = (receiverId: unknown, content = 'hello', clientMsgId: unknown = `c-${Math.random()}`) => ({ receiverId, messageType: 'TEXT', content, clientMsgId });
 

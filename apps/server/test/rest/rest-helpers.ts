@@ -7,6 +7,19 @@ export const BAD_PATH_IDS = ['0', '-1', '9223372036854775808', '1e20', 'abc', '1
 /** The same as JSON values for bodies (2^63 and 1e20 are numbers beyond 2^53; "9" is the wrong type). */
 export const BAD_BODY_IDS: unknown[] = [0, -1, 2 ** 63, 1e20, 'abc', '9', 1.5, null, true, [], {}];
 
+/** Fresh users with tokens, created through the dev-token route, numbered from 1 per test file. */
+export function userFactory(server: () => TestServer): (count: number) => Promise<{ id: number; token: string }[]> {
+  let nextId = 1;
+  return async (count) => {
+    const result = [];
+    for (let i = 0; i < count; i++) {
+      const id = nextId++;
+      result.push({ id, token: await server().token(id, `user${id}`) });
+    }
+    return result;
+  };
+}
+
 /** fetch with a raw body and headers, answering status, parsed JSON (or text) and headers. */
 export async function raw(
   server: TestServer,

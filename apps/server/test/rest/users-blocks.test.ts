@@ -1,19 +1,10 @@
 /** /users/presence, /users/me and /blocks through real HTTP, with bad input. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-app.js';
-import { BAD_PATH_IDS, expectError, expectNothingStored, raw } from './rest-helpers.js';
+import { BAD_PATH_IDS, expectError, expectNothingStored, raw, userFactory } from './rest-helpers.js';
 
 let server: TestServer;
-let nextId = 1;
-
-async function users(count: number): Promise<{ id: number; token: string }[]> {
-  const result = [];
-  for (let i = 0; i < count; i++) {
-    const id = nextId++;
-    result.push({ id, token: await server.token(id, `user${id}`) });
-  }
-  return result;
-}
+const users = userFactory(() => server);
 
 const send = (from: { token: string }, to: { id: number }, content = 'hi') =>
   server.api(from.token, 'POST', '/messages', { receiverId: to.id, messageType: 'TEXT', content, clientMsgId: `c-${Math.random()}` });

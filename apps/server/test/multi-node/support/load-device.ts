@@ -27,6 +27,24 @@ export interface LoadDevice {
   stop(): Promise<void>;
 }
 
+/**
+ * Every device sends one message to its partner every `intervalMs`, each with a clientMsgId of
+ * its own (`door-user-round`). `rounds` counts the rounds sent so far.
+ */
+export function startSteadyLoad(devices: readonly LoadDevice[], partnerOf: (userId: number) => number, intervalMs = 50): { stop(): void; readonly rounds: number } {
+  let rounds = 0;
+  const timer = setInterval(() => {
+    for (const d of devices) d.send(partnerOf(d.userId), `${d.door}-${d.userId}-${rounds}`);
+    rounds++;
+  }, intervalMs);
+  return {
+    stop: () => clearInterval(timer),
+    get rounds() {
+      return rounds;
+    },
+  };
+}
+
 async function until(probe: () => boolean, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!probe()) {
