@@ -8,6 +8,11 @@ describe('readHandshake', () => {
     expect(readHandshake('{"version":2,"protocol":"json"}')).toEqual({ ok: true, version: 2 });
   });
 
+  it('matches the protocol name in any case, as ASP.NET Core does', () => {
+    expect(readHandshake('{"protocol":"JSON","version":1}')).toEqual({ ok: true, version: 1 });
+    expect(readHandshake('{"protocol":"Json","version":2}')).toEqual({ ok: true, version: 2 });
+  });
+
   it('answers other protocols, versions and shapes with ASP.NET wording', () => {
     expect(readHandshake('{"protocol":"messagepack","version":1}')).toEqual({ ok: false, error: "The protocol 'messagepack' is not supported." });
     expect(readHandshake('{"protocol":"json","version":3}')).toEqual({ ok: false, error: "The server does not support version 3 of the 'json' protocol." });

@@ -4,7 +4,7 @@ export type HandshakeResult = { ok: true; version: number } | { ok: false; error
 const SUPPORTED_VERSIONS = [1, 2];
 
 /**
- * Checks a handshake request: `{"protocol":"json","version":1|2}`. Anything else, including
+ * Checks a handshake request: `{"protocol":"json","version":1|2}` (the name in any case). Anything else, including
  * an invocation sent before the handshake, gets an error in ASP.NET Core's wording.
  */
 export function readHandshake(text: string): HandshakeResult {
@@ -23,7 +23,8 @@ export function readHandshake(text: string): HandshakeResult {
   }
   if (typeof protocol !== 'string') return { ok: false, error: "Handshake request is missing the 'protocol' field." };
   if (typeof version !== 'number' || !Number.isInteger(version)) return { ok: false, error: "Handshake request is missing the 'version' field." };
-  if (protocol !== 'json') return { ok: false, error: `The protocol '${protocol}' is not supported.` };
+  // ASP.NET Core looks protocol names up case-insensitively, so `"JSON"` is the JSON protocol too.
+  if (protocol.toLowerCase() !== 'json') return { ok: false, error: `The protocol '${protocol}' is not supported.` };
   if (!SUPPORTED_VERSIONS.includes(version)) return { ok: false, error: `The server does not support version ${version} of the 'json' protocol.` };
   return { ok: true, version };
 }
