@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { StompFrameParser, type ParsedItem } from './frame-parser.js';
+import { MAX_HEADER_LINE_BYTES, MAX_HEADER_LINES, StompFrameParser, type ParsedItem } from './frame-parser.js';
 import { serializeFrame } from './frame-serializer.js';
 import { StompProtocolError, type StompFrame, type StompVersion } from './stomp-frame.js';
 
@@ -134,5 +134,92 @@ describe('STOMP codec examples', () => {
   it('reports heart-beats and lower-case commands as errors', () => {
     expect(parseAll([bytes('\n\r\n')]).map((i) => i.type)).toEqual(['heartbeat', 'heartbeat']);
     expect(() => parseAll([bytes('send\n\n\0')])).toThrow('Unknown command');
+  });
+});
+
+/** Feeds the chunks to a fresh parser and reports the work it did (bytes copied or scanned). */
+function workFor(chunks: Uint8Array[]): { work: number; frames: StompFrame[] } {
+  const parser = new StompFrameParser(MAX);
+  const found: StompFrame[] = [];
+  for (const chunk of chunks) {
+    parser.push(chunk);
+    for (let item = parser.next(); item; item = parser.next()) if (item.type === 'frame') found.push(item.frame);
+  }
+  return { work: parser.workBytes, frames: found };
+}
+
+const byLine = (buffer: Buffer) => cut(buffer, [...buffer.keys()].filter((i) => buffer[i - 1] === 0x0a));
+const byByte = (buffer: Buffer) => [...buffer.keys()].map((i) => buffer.subarray(i, i + 1));
+
+describe('STOMP parser work is linear in the bytes received', () => {
+  const headerLines = Array.from({ length: MAX_HEADER_LINES - 2 }, (_, i) => `x-h${i}:${'v'.repeat(40)}\n`).join('');
+  const withoutLength = bytes(`SEND\ndestination:/app/chat.send\n${headerLines}\n${'b'.repeat(40_000)}\0`);
+  const withLength = bytes(`SEND\ndestination:/app/chat.send\n${headerLines}content-length:40000\n\n${'b'.repeat(40_000)}\0`);
+
+  it.each([
+    ['without content-length', withoutLength],
+    ['with content-length', withLength],
+  ])('a frame %s costs about the same whole, line by line and byte by byte', (_, frame) => {
+    const whole = workFor([frame]);
+    const lines = workFor(byLine(frame));
+    const single = workFor(byByte(frame));
+    for (const run of [whole, lines, single]) expect(run.frames).toHaveLength(1);
+    expect(lines.frames).toEqual(whole.frames);
+    expect(single.frames).toEqual(whole.frames);
+    expect(whole.work).toBeLessThanOrEqual(4 * frame.length);
+    expect(lines.work).toBeLessThanOrEqual(3 * whole.work);
+    expect(single.work).toBeLessThanOrEqual(3 * whole.work);
+  });
+
+  it('CONNECT followed by 30,000 one-line messages is refused after bounded work', () => {
+    const parser = new StompFrameParser(MAX);
+    let received = 0;
+    expect(() => {
+      parser.push(bytes('CONNECT\n'));
+      for (let i = 0; i < 30_000; i++) {
+        const line = bytes(`h${i}:v\n`);
+        received += line.length;
+        parser.push(line);
+        parser.next();
+      }
+    }).toThrow('Too many headers');
+    expect(parser.workBytes).toBeLessThanOrEqual(4 * (received + 8));
+  });
+
+  it('many frames in one stream cost a constant per byte', () => {
+    const stream = Buffer.concat(Array.from({ length: 2000 }, (_, i) => bytes(`SEND\ndestination:/app/chat.send\nreceipt:r${i}\n\n{"n":${i}}\0\n`)));
+    for (const chunks of [[stream], byLine(stream), cut(stream, Array.from({ length: 5000 }, (_, i) => i * 37))]) {
+      const run = workFor(chunks);
+      expect(run.frames).toHaveLength(2000);
+      expect(run.work).toBeLessThanOrEqual(5 * stream.length);
+    }
+  });
+});
+
+describe('STOMP parser head limits', () => {
+  it(`refuses more than ${MAX_HEADER_LINES} header lines`, () => {
+    const ok = `SEND\n${'a:b\n'.repeat(MAX_HEADER_LINES)}\n\0`;
+    expect(frames(parseAll([bytes(ok)]))[0]!.headers).toHaveLength(MAX_HEADER_LINES);
+    expect(() => parseAll([bytes(`SEND\n${'a:b\n'.repeat(MAX_HEADER_LINES + 1)}\n\0`)])).toThrow('Too many headers');
+  });
+
+  it(`refuses a line over ${MAX_HEADER_LINE_BYTES} bytes, even before its end arrives`, () => {
+    const exact = `x:${'v'.repeat(MAX_HEADER_LINE_BYTES - 2)}`;
+    expect(frames(parseAll([bytes(`SEND\n${exact}\n\n\0`)]))[0]!.headers[0]![1]).toHaveLength(MAX_HEADER_LINE_BYTES - 2);
+    expect(() => parseAll([bytes(`SEND\n${exact}v\n\n\0`)])).toThrow('Header line too long');
+    expect(() => parseAll([bytes('SEND\nx:'), bytes('v'.repeat(MAX_HEADER_LINE_BYTES))])).toThrow('Header line too long');
+    expect(() => parseAll([bytes('A'.repeat(MAX_HEADER_LINE_BYTES + 1))])).toThrow('Header line too long');
+  });
+
+  it('counts a trickled frame against the cap from its first byte', () => {
+    const parser = new StompFrameParser(1024);
+    parser.push(bytes('SEND\n\n'));
+    expect(() => {
+      for (let i = 0; i < 2000; i++) {
+        parser.push(bytes('x'));
+        parser.next();
+      }
+    }).toThrow('Frame too large');
+    expect(parser.pendingBytes).toBeLessThanOrEqual(1026);
   });
 });

@@ -5,107 +5,208 @@ import { isRawHeaderCommand, StompProtocolError, type StompFrame, type StompHead
 /** What the parser found next in the byte stream. */
 export type ParsedItem = { type: 'frame'; frame: StompFrame } | { type: 'heartbeat' };
 
+/** Most header lines one frame may carry; a real client sends fewer than ten. */
+export const MAX_HEADER_LINES = 128;
+/** Longest command or header line, in bytes; a bearer token fits many times over. */
+export const MAX_HEADER_LINE_BYTES = 8 * 1024;
+
 const LF = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
+/** A buffer this large is dropped once empty, so one burst does not pin memory for the connection's life. */
+const KEEP_BUFFER_BYTES = 64 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+type Phase = 'between' | 'head' | 'body';
+
 /**
- * Incremental STOMP frame parser working on bytes (protocols §1.1): frames may be split across
- * and packed within transport messages, EOLs between frames are heart-beats, the reassembled
- * frame is capped. Feed bytes with `push`, then call `next` until it returns null. Every
- * malformed input throws StompProtocolError; after that the parser must be discarded.
+ * Incremental STOMP frame parser working on bytes: frames may be split across and packed within
+ * transport messages, EOLs between frames are heart-beats, the reassembled frame is capped. Feed
+ * bytes with `push`, then call `next` until it returns null. Every malformed input throws
+ * StompProtocolError; after that the parser must be discarded.
+ *
+ * Work is linear in the bytes received however the stream is sliced: the parser keeps its scan
+ * position and the header lines already parsed, so a frame trickled one byte per message costs
+ * what it costs in one message. Without that, a client could make the server rescan a growing
+ * frame on every tiny message and burn CPU quadratically before ever authenticating.
  */
 export class StompFrameParser {
   /** Header unescaping follows this version; set it once CONNECT has been negotiated. */
   version: StompVersion = '1.2';
+  /** Bytes copied or scanned so far: a measure of work done, for tests that bound it. */
+  workBytes = 0;
   private buffer: Buffer = Buffer.alloc(0);
+  /** First byte not yet handed out (the start of the unfinished frame, if any). */
+  private start = 0;
+  private end = 0;
+  private phase: Phase = 'between';
+  /** Head: where the current line starts, and how far it has been searched for its LF. */
+  private lineStart = 0;
+  private scanned = 0;
+  private command = '';
+  private headers: StompHeaders = [];
+  /** Body: where it starts, its declared length, how far it has been searched for the NUL. */
+  private bodyStart = 0;
+  private declaredLength: number | null = null;
 
   constructor(private readonly maxFrameBytes: number = LIMITS.frameMaxBytes) {}
 
   push(chunk: Uint8Array): void {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.buffer = this.buffer.length === 0 ? bytes : Buffer.concat([this.buffer, bytes]);
+    if (chunk.byteLength === 0) return;
+    this.reserve(chunk.byteLength);
+    this.buffer.set(chunk, this.end);
+    this.end += chunk.byteLength;
+    this.workBytes += chunk.byteLength;
   }
 
   /** Bytes received but not yet part of a complete frame. */
   get pendingBytes(): number {
-    return this.buffer.length;
+    return this.end - this.start;
   }
 
   next(): ParsedItem | null {
-    const buf = this.buffer;
-    if (buf.length === 0) return null;
-    if (buf[0] === LF) return this.consume(1, { type: 'heartbeat' });
-    if (buf[0] === CR) {
-      if (buf.length < 2) return null;
-      if (buf[1] === LF) return this.consume(2, { type: 'heartbeat' });
-      throw new StompProtocolError('Malformed frame', 'a CR must be followed by LF');
+    for (;;) {
+      if (this.phase === 'between') {
+        if (this.start === this.end) return this.idle();
+        const first = this.buffer[this.start]!;
+        if (first === LF) return this.heartbeat(1);
+        if (first === CR) {
+          if (this.end - this.start < 2) return null;
+          if (this.buffer[this.start + 1] === LF) return this.heartbeat(2);
+          throw new StompProtocolError('Malformed frame', 'a CR must be followed by LF');
+        }
+        this.phase = 'head';
+        this.lineStart = this.scanned = this.start;
+        this.command = '';
+        this.headers = [];
+      }
+      if (this.phase === 'head' && !this.readHead()) return this.waiting();
+      if (this.phase === 'body') {
+        const frame = this.readBody();
+        return frame ? { type: 'frame', frame } : this.waiting();
+      }
     }
-    const head = this.findHeaderEnd(buf);
-    if (head === null) return this.waitFor(buf.length);
-    const [lines, bodyStart] = head;
-    const command = this.decode(lines[0]!);
-    if (!/^[A-Z]+$/.test(command)) throw new StompProtocolError('Unknown command', `"${command.slice(0, 32)}" is not a STOMP command`);
-    const headers = this.parseHeaders(command, lines.slice(1));
-    const length = contentLength(headers);
+  }
+
+  /** Reads complete head lines; true once the blank line ending the head was read. */
+  private readHead(): boolean {
+    for (;;) {
+      const eol = this.find(LF, this.scanned);
+      const lineEnd = eol < 0 ? this.end : eol;
+      if (this.find(NUL, this.scanned, lineEnd) >= 0) throw new StompProtocolError('Malformed frame', 'the frame ended inside its headers');
+      if (lineEnd - this.lineStart > MAX_HEADER_LINE_BYTES) {
+        throw new StompProtocolError('Header line too long', `a command or header line may be at most ${MAX_HEADER_LINE_BYTES} bytes`);
+      }
+      if (eol < 0) {
+        this.scanned = this.end;
+        return false;
+      }
+      const contentEnd = eol > this.lineStart && this.buffer[eol - 1] === CR ? eol - 1 : eol;
+      const line = this.buffer.subarray(this.lineStart, contentEnd);
+      this.lineStart = this.scanned = eol + 1;
+      if (this.lineStart - this.start > this.maxFrameBytes) throw oversize(this.maxFrameBytes);
+      if (this.command === '') {
+        this.command = this.decode(line);
+        if (!/^[A-Z]+$/.test(this.command)) throw new StompProtocolError('Unknown command', `"${this.command.slice(0, 32)}" is not a STOMP command`);
+        continue;
+      }
+      if (line.length === 0) {
+        this.startBody();
+        return true;
+      }
+      if (this.headers.length >= MAX_HEADER_LINES) throw new StompProtocolError('Too many headers', `a frame may carry at most ${MAX_HEADER_LINES} header lines`);
+      this.headers.push(this.parseHeader(line));
+    }
+  }
+
+  private startBody(): void {
+    this.phase = 'body';
+    this.bodyStart = this.scanned = this.lineStart;
+    this.declaredLength = contentLength(this.headers);
+    if (this.declaredLength !== null && this.bodyStart - this.start + this.declaredLength + 1 > this.maxFrameBytes) throw oversize(this.maxFrameBytes);
+  }
+
+  /** The finished frame, or null while its body is incomplete. */
+  private readBody(): StompFrame | null {
     let bodyEnd: number;
-    if (length !== null) {
-      if (bodyStart + length + 1 > this.maxFrameBytes) throw oversize(this.maxFrameBytes);
-      if (buf.length < bodyStart + length + 1) return null;
-      if (buf[bodyStart + length] !== NUL) throw new StompProtocolError('Malformed frame', 'the body is longer than its content-length');
-      bodyEnd = bodyStart + length;
+    if (this.declaredLength !== null) {
+      bodyEnd = this.bodyStart + this.declaredLength;
+      if (this.end <= bodyEnd) return null;
+      if (this.buffer[bodyEnd] !== NUL) throw new StompProtocolError('Malformed frame', 'the body is longer than its content-length');
     } else {
-      const nul = buf.indexOf(NUL, bodyStart);
-      if (nul < 0) return this.waitFor(buf.length);
-      if (nul + 1 > this.maxFrameBytes) throw oversize(this.maxFrameBytes);
-      bodyEnd = nul;
+      bodyEnd = this.find(NUL, this.scanned);
+      if (bodyEnd < 0) {
+        this.scanned = this.end;
+        return null;
+      }
+      if (bodyEnd + 1 - this.start > this.maxFrameBytes) throw oversize(this.maxFrameBytes);
     }
-    const body = Buffer.from(buf.subarray(bodyStart, bodyEnd));
-    return this.consume(bodyEnd + 1, { type: 'frame', frame: { command, headers, body } });
+    const body = Buffer.from(this.buffer.subarray(this.bodyStart, bodyEnd));
+    this.workBytes += body.length;
+    const frame: StompFrame = { command: this.command, headers: this.headers, body };
+    this.start = bodyEnd + 1;
+    this.phase = 'between';
+    this.headers = [];
+    return frame;
   }
 
-  private consume(bytes: number, item: ParsedItem): ParsedItem {
-    this.buffer = this.buffer.subarray(bytes);
-    if (this.buffer.length === 0) this.buffer = Buffer.alloc(0);
-    return item;
+  private heartbeat(bytes: number): ParsedItem {
+    this.start += bytes;
+    return { type: 'heartbeat' };
   }
 
-  private waitFor(buffered: number): null {
-    if (buffered > this.maxFrameBytes) throw oversize(this.maxFrameBytes);
+  /** Nothing buffered: rewind, and let go of a buffer grown by a burst. */
+  private idle(): null {
+    this.start = this.end = 0;
+    if (this.buffer.length > KEEP_BUFFER_BYTES) this.buffer = Buffer.alloc(0);
     return null;
   }
 
-  /** The command and header lines (CR stripped) and where the body starts, or null when incomplete. */
-  private findHeaderEnd(buf: Buffer): [Buffer[], number] | null {
-    const lines: Buffer[] = [];
-    const nul = buf.indexOf(NUL);
-    let pos = 0;
-    for (;;) {
-      const eol = buf.indexOf(LF, pos);
-      if (nul >= 0 && (eol < 0 || nul < eol)) throw new StompProtocolError('Malformed frame', 'the frame ended inside its headers');
-      if (eol < 0) return null;
-      const line = buf.subarray(pos, eol > pos && buf[eol - 1] === CR ? eol - 1 : eol);
-      pos = eol + 1;
-      if (line.length === 0 && lines.length > 0) return [lines, pos];
-      lines.push(line);
-      if (pos > this.maxFrameBytes) throw oversize(this.maxFrameBytes);
-    }
+  /** The frame is incomplete: it may not already be longer than a frame may be. */
+  private waiting(): null {
+    if (this.end - this.start > this.maxFrameBytes) throw oversize(this.maxFrameBytes);
+    return null;
   }
 
-  private parseHeaders(command: string, lines: Buffer[]): StompHeaders {
-    const raw = isRawHeaderCommand(command);
-    return lines.map((line) => {
-      const text = this.decode(line);
-      const colon = text.indexOf(':');
-      if (colon < 0) throw new StompProtocolError('Malformed header', `header line without a colon: "${text.slice(0, 64)}"`);
-      const name = text.slice(0, colon);
-      const value = text.slice(colon + 1);
-      return raw ? [name, value] : [unescapeHeader(name, this.version), unescapeHeader(value, this.version)];
-    });
+  /** Position of `byte` in [from, to), or -1; counts the bytes looked at. */
+  private find(byte: number, from: number, to = this.end): number {
+    if (from >= to) return -1;
+    const found = this.buffer.subarray(from, to).indexOf(byte);
+    this.workBytes += found < 0 ? to - from : found + 1;
+    return found < 0 ? -1 : from + found;
+  }
+
+  /**
+   * Room for `bytes` more at the end. Handed-out bytes are dropped by moving the live ones to the
+   * front, or into a buffer twice as large, so each byte is copied a bounded number of times.
+   */
+  private reserve(bytes: number): void {
+    if (this.end + bytes <= this.buffer.length) return;
+    const live = this.end - this.start;
+    const target = this.start >= live && live + bytes <= this.buffer.length ? this.buffer : Buffer.allocUnsafe(Math.max(2 * (live + bytes), 4096));
+    if (target === this.buffer) this.buffer.copyWithin(0, this.start, this.end);
+    else this.buffer.copy(target, 0, this.start, this.end);
+    this.workBytes += live;
+    const shift = this.start;
+    this.buffer = target;
+    this.start = 0;
+    this.end = live;
+    this.lineStart -= shift;
+    this.scanned -= shift;
+    this.bodyStart -= shift;
+  }
+
+  private parseHeader(line: Buffer): [string, string] {
+    const text = this.decode(line);
+    const colon = text.indexOf(':');
+    if (colon < 0) throw new StompProtocolError('Malformed header', `header line without a colon: "${text.slice(0, 64)}"`);
+    const name = text.slice(0, colon);
+    const value = text.slice(colon + 1);
+    return isRawHeaderCommand(this.command) ? [name, value] : [unescapeHeader(name, this.version), unescapeHeader(value, this.version)];
   }
 
   private decode(bytes: Buffer): string {
+    this.workBytes += bytes.length;
     try {
       return utf8.decode(bytes);
     } catch {
