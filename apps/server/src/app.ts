@@ -128,6 +128,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
     userClaim: config.jwt.userClaim,
+    maxAgeSeconds: config.jwt.maxAgeSeconds,
   });
   const auth = new Authenticator(verifier, directory, devSecret);
 

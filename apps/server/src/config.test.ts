@@ -68,6 +68,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ PARLEY_DEV_AUTH: 'off' }).devAuth).toBe(false);
   });
 
+  it('caps token lifetime at 24 h and shows presence to conversation peers unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ jwt: { maxAgeSeconds: 86_400 }, presenceScope: 'conversation' });
+    expect(loadConfig({ JWT_MAX_AGE_S: '3600', PARLEY_PRESENCE_SCOPE: 'mutual' })).toMatchObject({ jwt: { maxAgeSeconds: 3600 }, presenceScope: 'mutual' });
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '  ', DATABASE_URL: '' })).toMatchObject({ port: 8080, databaseUrl: null });
   });
@@ -96,6 +101,9 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['PARLEY_WRITE_CONCURRENCY', '0'],
     ['PARLEY_WRITE_BATCH_MAX', 'many'],
+    ['JWT_MAX_AGE_S', '0'],
+    ['JWT_MAX_AGE_S', 'forever'],
+    ['PARLEY_PRESENCE_SCOPE', 'everyone'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).toContain(name);

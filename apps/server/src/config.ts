@@ -16,7 +16,12 @@ export interface JwtConfig {
   issuer: string | null;
   audience: string | null;
   userClaim: string;
+  /** Longest accepted token lifetime in seconds (`exp − iat`, and age since `iat`). */
+  maxAgeSeconds: number;
 }
+
+/** Who sees a user's online status: everyone they share a conversation with, or only peers who both wrote in it. */
+export type PresenceScope = 'conversation' | 'mutual';
 
 /** STOMP door timings and limits (protocols §1.6, §1.8, §2.3); the defaults are the production values. */
 export interface StompConfig {
@@ -44,6 +49,7 @@ export interface Config {
   redisPrefix: string;
   /** With Redis: a node that has not refreshed its presence for this long is dead and its users go offline. */
   presenceTtlMs: number;
+  presenceScope: PresenceScope;
   jwt: JwtConfig;
   devAuth: boolean;
   adminToken: string | null;
@@ -104,6 +110,13 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 function url(env: Env, name: string, protocols: string[]): string | null {
   const raw = text(env, name);
   if (raw === null) return null;
@@ -127,6 +140,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     issuer: text(env, 'JWT_ISSUER'),
     audience: text(env, 'JWT_AUDIENCE'),
     userClaim: text(env, 'JWT_USER_CLAIM') ?? 'sub',
+    maxAgeSeconds: integer(env, 'JWT_MAX_AGE_S', 86_400, 60, 366 * 86_400),
   };
   if (jwt.secret !== null && jwt.secret.length < 16) throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
   const anyJwtSetting = jwt.secret !== null || jwt.jwksUrl !== null;
@@ -139,6 +153,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: text(env, 'PARLEY_REDIS_PREFIX') ?? 'parley:',
     presenceTtlMs: integer(env, 'PARLEY_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),
+    presenceScope: oneOf(env, 'PARLEY_PRESENCE_SCOPE', ['conversation', 'mutual'] as const, 'conversation'),
     jwt,
     devAuth: flag(env, 'PARLEY_DEV_AUTH', !anyJwtSetting),
     adminToken: text(env, 'PARLEY_ADMIN_TOKEN'),

@@ -27,11 +27,14 @@ export class Authenticator {
     const claims: Record<string, unknown> = {};
     if (name) claims.name = name;
     if (avatar) claims.avatar = avatar;
+    // One instant for both claims: read twice, a second boundary between them would make the
+    // token live one second longer than the verifier accepts.
+    const issuedAt = Math.floor(Date.now() / 1000);
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(String(userId))
-      .setIssuedAt()
-      .setExpirationTime('30d')
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.verifier.maxAgeSeconds)
       .sign(this.devSigningSecret);
   }
 }

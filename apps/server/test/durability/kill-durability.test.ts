@@ -92,7 +92,7 @@ async function startChild(env: Record<string, string>): Promise<Child> {
   return { process: child, url, exited, output: () => output };
 }
 
-const tokenFor = (userId: number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId)).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+const tokenFor = (userId: number) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId)).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
 
 /** One HTTP request on its own connection (no keep-alive reuse across a dying server). */
 function call(url: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {

@@ -13,7 +13,8 @@ const key = new TextEncoder().encode(SECRET);
 
 function sign(claims: Record<string, unknown>, options: { secret?: Uint8Array; expiresIn?: string | number } = {}): Promise<string> {
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
-  if (options.expiresIn !== undefined) jwt.setExpirationTime(options.expiresIn);
+  // Tokens without exp are refused: every token here gets one.
+  jwt.setExpirationTime(options.expiresIn ?? '1h');
   return jwt.sign(options.secret ?? key);
 }
 
