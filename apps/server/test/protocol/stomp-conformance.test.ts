@@ -1,6 +1,9 @@
+import { Client } from '@stomp/stompjs';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RawStomp } from '../support/raw-stomp.js';
+import { StompUser } from '../support/stomp-client.js';
 import { eventually, startTestServer, type TestServer } from '../support/test-app.js';
 
 /** Raw-frame conformance of the STOMP door (protocols §4, STOMP items) over a plain `ws` socket. */
@@ -169,6 +172,60 @@ describe('sequence errors', () => {
     await expectFatal(raw, message);
     await eventually(() => server.app.registry.sessionsOf(alice.id).size === 1, 'the failed session to leave the registry');
     expect(bystander.closeCode).toBeNull();
+  });
+
+  it.each([
+    ['a receipt header over 256 bytes', `SEND\ndestination:/app/chat.send\nreceipt:${'r'.repeat(257)}\n\n{}\0`, 'Receipt too long'],
+    ['more than 128 header lines', `SEND\ndestination:/app/chat.send\n${'x:y\n'.repeat(128)}\n{}\0`, 'Too many headers'],
+    ['a header line over 8 KiB', `SEND\ndestination:/app/chat.send\nx:${'y'.repeat(8 * 1024)}\n\n{}\0`, 'Header line too long'],
+  ])('%s gets ERROR and close', async (_, frame, message) => {
+    const alice = await user();
+    await using raw = await RawStomp.connected(server.wsUrl, alice.token);
+    raw.send(frame);
+    await expectFatal(raw, message);
+  });
+
+  it('a receipt header of 256 bytes is answered', async () => {
+    const alice = await user();
+    await using raw = await RawStomp.connected(server.wsUrl, alice.token);
+    const receipt = 'é'.repeat(128);
+    raw.send(`SUBSCRIBE\nid:1\ndestination:/user/queue/messages\nreceipt:${receipt}\n\n\0`);
+    expect((await raw.next('RECEIPT')).headers['receipt-id']).toBe(receipt);
+  });
+
+  it('a connection holds at most 64 subscriptions; the 65th gets ERROR (with its receipt-id) and close', async () => {
+    const alice = await user();
+    await using raw = await RawStomp.connected(server.wsUrl, alice.token);
+    let frames = '';
+    for (let i = 0; i < 64; i++) frames += `SUBSCRIBE\nid:s${i}\ndestination:/user/queue/errors\n${i === 63 ? 'receipt:full\n' : ''}\n\0`;
+    raw.send(frames);
+    await raw.next('RECEIPT', (f) => f.headers['receipt-id'] === 'full');
+    raw.send('SUBSCRIBE\nid:s64\ndestination:/user/queue/errors\nreceipt:one-more\n\n\0');
+    const error = await raw.next('ERROR');
+    expect(error.headers).toMatchObject({ message: 'Too many subscriptions', 'receipt-id': 'one-more' });
+    expect(await raw.closed()).toBe(1002);
+  });
+
+  it('a freed subscription slot can be used again, and a reused id is refused', async () => {
+    const alice = await user();
+    await using raw = await RawStomp.connected(server.wsUrl, alice.token);
+    let frames = '';
+    for (let i = 0; i < 64; i++) frames += `SUBSCRIBE\nid:s${i}\ndestination:/user/queue/read\n\n\0`;
+    raw.send(frames + 'UNSUBSCRIBE\nid:s0\n\n\0SUBSCRIBE\nid:again\ndestination:/user/queue/read\nreceipt:again\n\n\0');
+    await raw.next('RECEIPT', (f) => f.headers['receipt-id'] === 'again');
+    raw.send('SUBSCRIBE\nid:s1\ndestination:/user/queue/typing\n\n\0');
+    await expectFatal(raw, 'Duplicate subscription id');
+  });
+
+  it('a push reaches each subscription of the destination exactly once', async () => {
+    const alice = await user();
+    await using raw = await RawStomp.connected(server.wsUrl, alice.token);
+    let frames = '';
+    for (let i = 0; i < 3; i++) frames += `SUBSCRIBE\nid:e${i}\ndestination:/user/queue/errors\n\n\0`;
+    raw.send(frames + 'SUBSCRIBE\nid:m\ndestination:/user/queue/messages\n\n\0SEND\ndestination:/app/chat.nope\nreceipt:done\n\n{}\0');
+    await raw.next('RECEIPT', (f) => f.headers['receipt-id'] === 'done');
+    const pushes = raw.frames.filter((f) => f.command === 'MESSAGE');
+    expect(pushes.map((f) => f.headers.subscription).sort()).toEqual(['e0', 'e1', 'e2']);
   });
 
   it('an ERROR carries the receipt-id of the frame that caused it', async () => {
@@ -354,4 +411,57 @@ describe('heart-beats and lifecycle', () => {
       await slow.app.shutdown();
     }
   }, 120_000);
+});
+
+describe('access token expiry', () => {
+  const secret = 'a-stomp-test-secret-that-is-long-enough';
+  let jwtServer: TestServer;
+  beforeAll(async () => {
+    jwtServer = await startTestServer({ JWT_SECRET: secret, PARLEY_DEV_AUTH: '' });
+  });
+  afterAll(async () => {
+    await jwtServer?.app.shutdown();
+  });
+  const tokenFor = (userId: number, lifetimeS: number) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(String(userId))
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeS)
+      .sign(new TextEncoder().encode(secret));
+
+  it('a @stomp/stompjs client gets ERROR saying the token expired, then is closed; a long-lived one stays', async () => {
+    await using brief = await new StompUser(jwtServer.url, { token: await tokenFor(601, 2), heartbeatMs: 0 }).connect();
+    await using lasting = await new StompUser(jwtServer.url, { token: await tokenFor(602, 3600), heartbeatMs: 0 }).connect();
+    await eventually(() => brief.errors.length > 0, 'the expiry ERROR', 10_000);
+    expect(brief.errors[0]!.headers).toMatchObject({ message: 'Access token expired', reconnect: 'true' });
+    expect(brief.errors[0]!.body).toMatch(/expired/);
+    expect(await eventually(() => brief.closeCodes[0], 'the socket to close')).toBe(1008);
+    await eventually(() => jwtServer.app.registry.sessionsOf(601).size === 0, 'the expired session to leave the registry');
+    expect(lasting.closeCodes).toEqual([]);
+    expect(jwtServer.app.registry.sessionsOf(602).size).toBe(1);
+  });
+
+  it('beforeConnect supplies a fresh token, so the client reconnects after expiry', async () => {
+    let minted = 0;
+    let connected = 0;
+    const client = new Client({
+      webSocketFactory: () => new WebSocket(jwtServer.wsUrl + '/ws', ['v12.stomp']),
+      heartbeatIncoming: 0,
+      heartbeatOutgoing: 0,
+      reconnectDelay: 50,
+      beforeConnect: async () => {
+        minted++;
+        client.connectHeaders = { Authorization: `Bearer ${await tokenFor(603, minted === 1 ? 2 : 3600)}` };
+      },
+      onConnect: () => connected++,
+    });
+    client.activate();
+    try {
+      await eventually(() => connected >= 2, 'a second CONNECTED with a fresh token', 15_000);
+      expect(minted).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.deactivate();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Message } from '@parley/protocol';
 import type { Authenticator } from '../../auth/authenticator.js';
+import type { Identity } from '../../auth/token-verifier.js';
 import type { StompConfig } from '../../config.js';
 import { AppError } from '../../domain/app-error.js';
 import type { DeliveryEvent, PushRecipient } from '../../domain/delivery-event.js';
@@ -18,7 +19,7 @@ import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { encodedBody } from './push-body.js';
 import { headerOf, StompProtocolError, type StompFrame, type StompVersion } from './stomp-frame.js';
 import { CLOSE_CODES, type StompTransport } from './stomp-transport.js';
-import { Subscriptions, type AckMode } from './subscriptions.js';
+import { MAX_SUBSCRIPTIONS, Subscriptions, type AckMode } from './subscriptions.js';
 
 /** What a STOMP connection needs from its door. */
 export interface StompConnectionDeps {
@@ -34,6 +35,8 @@ const CLIENT_COMMANDS = new Set(['SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NAC
 const ACK_MODES = new Set<string>(['auto', 'client', 'client-individual']);
 /** Frames a client may have queued behind a slow operation before it is cut off. */
 const MAX_FRAMES_IN_FLIGHT = 1000;
+/** Longest `receipt` header, in UTF-8 bytes: it is echoed back, so it must not amplify what a client can make the server write. */
+export const MAX_RECEIPT_BYTES = 256;
 const CLOSE_MESSAGES: Record<SessionCloseReason, { message: string; code: number }> = {
   shutdown: { message: 'Server shutting down; reconnect', code: CLOSE_CODES.serviceRestart },
   backpressure: { message: 'Connection too slow to receive; reconnect and resync', code: CLOSE_CODES.tryAgainLater },
@@ -66,6 +69,10 @@ export class StompConnection implements ClientSession {
   private commandContext: StompCommandContext | null = null;
   /** Ends a connection that has not completed CONNECT in time (an idle or stalled socket holds resources). */
   private connectTimer: NodeJS.Timeout | null = null;
+  /** Ends the connection when its access token expires, so a revoked user does not stay connected. */
+  private expiryTimer: NodeJS.Timeout | null = null;
+  /** Set once output passed the send buffer limit, so the closing ERROR itself does not trigger it again. */
+  private overflowed = false;
 
   constructor(
     readonly id: string,
@@ -128,7 +135,6 @@ export class StompConnection implements ClientSession {
       );
       this.deps.metrics.pushes.inc({ door: 'stomp' });
     }
-    if (this.transport.bufferedBytes() > this.deps.options.sendBufferBytes) this.close('backpressure');
   }
 
   close(reason: SessionCloseReason): void {
@@ -157,6 +163,10 @@ export class StompConnection implements ClientSession {
     }
     if (this.phase === 'new') throw new StompProtocolError('Not connected', 'the first frame must be CONNECT or STOMP');
     if (!CLIENT_COMMANDS.has(command)) throw new StompProtocolError('Unknown command', `${command} is not a STOMP client command`);
+    const receipt = headerOf(frame, 'receipt');
+    if (receipt !== undefined && Buffer.byteLength(receipt, 'utf8') > MAX_RECEIPT_BYTES) {
+      throw new StompProtocolError('Receipt too long', `a receipt header may be at most ${MAX_RECEIPT_BYTES} bytes`);
+    }
     this.schedule(frame, this.prepare(frame));
   }
 
@@ -200,7 +210,8 @@ export class StompConnection implements ClientSession {
         }
         return {
           start: () => {
-            if (this.subscriptions.has(id)) throw this.frameError(frame, 'Duplicate subscription id', `subscription ${id} already exists on this connection`);
+            if (this.subscriptions.has(id)) throw this.frameError(frame, 'Duplicate subscription id', `subscription ${id.slice(0, 64)} already exists on this connection`);
+            if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) throw this.frameError(frame, 'Too many subscriptions', `a connection may hold at most ${MAX_SUBSCRIPTIONS} subscriptions`);
             this.subscriptions.add(id, destination, ack as AckMode);
           },
         };
@@ -230,9 +241,9 @@ export class StompConnection implements ClientSession {
 
   /** Authenticates and registers; never rejects (a failure ends the connection). */
   private async handleConnect(frame: StompFrame, plan: HeartbeatPlan): Promise<void> {
-    let userId: number;
+    let identity: Identity;
     try {
-      userId = (await this.deps.auth.authenticate(connectToken(frame) ?? this.fallbackToken)).userId;
+      identity = await this.deps.auth.authenticate(connectToken(frame) ?? this.fallbackToken);
     } catch (error) {
       const failure = toClientError(error, this.deps.logger);
       this.deps.metrics.errors.inc({ code: failure.code });
@@ -242,6 +253,7 @@ export class StompConnection implements ClientSession {
       return;
     }
     if (this.isClosed) return;
+    const { userId } = identity;
     this.userId = userId;
     // Registered (and, with Redis, routed here) before CONNECTED, so a client that saw CONNECTED
     // and subscribed receives every later push.
@@ -250,6 +262,7 @@ export class StompConnection implements ClientSession {
     if (this.isClosed) return;
     this.clearConnectTimer();
     this.phase = 'connected';
+    if (identity.expiresAt !== undefined) this.armExpiry(identity.expiresAt);
     this.commandContext = {
       userId,
       sessionId: this.id,
@@ -349,20 +362,40 @@ export class StompConnection implements ClientSession {
     this.write(textFrame('ERROR', headers, detail, this.version));
   }
 
+  private armExpiry(expiresAtS: number): void {
+    const inMs = Math.max(0, Math.min(expiresAtS * 1000 - Date.now(), 2 ** 31 - 1));
+    this.expiryTimer = setTimeout(() => {
+      this.sendError('Access token expired', 'UNAUTHORIZED: the access token expired; reconnect with a fresh one', undefined, [['reconnect', 'true']]);
+      this.finish(CLOSE_CODES.policyViolation, 'access token expired');
+    }, inMs);
+    this.expiryTimer.unref();
+  }
+
   private clearConnectTimer(): void {
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = null;
   }
 
+  /**
+   * Every outbound frame goes through here and counts against the send buffer: a client that
+   * stops reading is cut off whatever it provokes (pushes, RECEIPTs, error pushes, heart-beats),
+   * so what the server holds for it stays near the limit.
+   */
   private write(text: string): void {
+    if (this.phase === 'closed') return;
     if (this.heartbeat) this.heartbeat.lastSentAt = Date.now();
     this.transport.send(text);
+    if (!this.overflowed && this.transport.bufferedBytes() > this.deps.options.sendBufferBytes) {
+      this.overflowed = true;
+      this.close('backpressure');
+    }
   }
 
   private finish(code: number = CLOSE_CODES.normal, reason = ''): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     this.clearConnectTimer();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.heartbeat?.stop();
     this.transport.close(code, reason);
     if (this.registered) {

@@ -17,6 +17,7 @@ export interface StompTransport {
 export const CLOSE_CODES = {
   normal: 1000,
   protocolError: 1002,
+  policyViolation: 1008,
   serviceRestart: 1012,
   tryAgainLater: 1013,
 } as const;

@@ -12,34 +12,49 @@ export interface Subscription {
   wireId: string;
 }
 
-/** A connection's subscriptions, indexed by destination for pushing. */
+/** Most subscriptions one connection may hold: seven user queues leave ample room for re-subscribing under new ids. */
+export const MAX_SUBSCRIPTIONS = 64;
+
+/**
+ * A connection's subscriptions, indexed by destination for pushing. Adding and removing are
+ * O(1) (maps keyed by id), and the count is capped so a push to one destination is written at
+ * most MAX_SUBSCRIPTIONS times.
+ */
 export class Subscriptions {
   private readonly byId = new Map<string, Subscription>();
-  private readonly byDestination = new Map<string, Subscription[]>();
+  private readonly byDestination = new Map<string, Map<string, Subscription>>();
 
   constructor(private readonly version: () => StompVersion) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
 
   has(id: string): boolean {
     return this.byId.has(id);
   }
 
+  /** Adds a subscription; the caller has checked that the id is new and that there is room. */
   add(id: string, destination: string, ack: AckMode): void {
     const subscription: Subscription = { id, destination, ack, wireId: escapeHeader(id, this.version()) };
     this.byId.set(id, subscription);
-    this.byDestination.set(destination, [...(this.byDestination.get(destination) ?? []), subscription]);
+    let onDestination = this.byDestination.get(destination);
+    if (!onDestination) this.byDestination.set(destination, (onDestination = new Map()));
+    onDestination.set(id, subscription);
   }
 
-  /** Removes the subscription; an unknown id is ignored (protocols §1.4). */
+  /** Removes the subscription; an unknown id is ignored, as STOMP allows. */
   remove(id: string): void {
     const subscription = this.byId.get(id);
     if (!subscription) return;
     this.byId.delete(id);
-    const rest = (this.byDestination.get(subscription.destination) ?? []).filter((s) => s.id !== id);
-    if (rest.length) this.byDestination.set(subscription.destination, rest);
-    else this.byDestination.delete(subscription.destination);
+    const onDestination = this.byDestination.get(subscription.destination);
+    onDestination?.delete(id);
+    if (onDestination?.size === 0) this.byDestination.delete(subscription.destination);
   }
 
-  on(destination: string): readonly Subscription[] | undefined {
-    return this.byDestination.get(destination);
+  /** The destination's subscriptions in the order they were made, or undefined when none. */
+  on(destination: string): Iterable<Subscription> | undefined {
+    return this.byDestination.get(destination)?.values();
   }
 }
