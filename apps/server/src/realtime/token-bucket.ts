@@ -1,5 +1,4 @@
-import { BurstyRateLimiter, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { RateDecision, RateLimiter } from '../ports/rate-limiter.js';
+import type { RateDecision } from '../ports/rate-limiter.js';
 
 export interface BucketShape {
   ratePerSecond: number;
@@ -7,27 +6,32 @@ export interface BucketShape {
 }
 
 /**
- * Adapts a rate-limiter-flexible pair to our port: `ratePerSecond` sustained, plus a burst
- * pool of `burst` that refills over burst/rate seconds (rate-limiter-flexible's bursty mode,
- * the closest it has to a token bucket). Both the memory and the Redis limiter use this.
+ * A token bucket as GCRA ("generic cell rate algorithm"): instead of a token count and a refill
+ * timer, each key keeps one number, the theoretical arrival time (TAT) — when the bucket would
+ * be full again. A request is allowed while TAT lies less than (burst − 1) intervals ahead of
+ * now, and then moves TAT one interval on. Over any span of t seconds a key gets at most
+ * burst + t × rate requests, whatever their timing: unlike fixed windows there is no boundary at
+ * which a second budget opens. The memory and the Redis limiter run this same arithmetic.
  */
-export class TokenBucketLimiter implements RateLimiter {
-  private readonly limiter: BurstyRateLimiter;
+export function intervalMsOf(shape: BucketShape): number {
+  return 1000 / shape.ratePerSecond;
+}
 
-  constructor(make: (points: number, durationSeconds: number, keyPrefix: string) => RateLimiterAbstract, shape: BucketShape, name: string) {
-    const perSecond = Math.max(1, Math.round(shape.ratePerSecond));
-    const burstPool = Math.max(0, shape.burst - perSecond);
-    const refillSeconds = Math.max(1, Math.ceil(shape.burst / shape.ratePerSecond));
-    this.limiter = new BurstyRateLimiter(make(perSecond, 1, `${name}:rate`), make(Math.max(1, burstPool), refillSeconds, `${name}:burst`));
-  }
+/** Tolerance in ms: how far ahead of now TAT may be for a request to pass. */
+export function toleranceMsOf(shape: BucketShape): number {
+  return (Math.max(1, shape.burst) - 1) * intervalMsOf(shape);
+}
 
-  async consume(key: string): Promise<RateDecision> {
-    try {
-      await this.limiter.consume(key, 1);
-      return { allowed: true };
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
-      throw rejection;
-    }
-  }
+export interface BucketStep {
+  decision: RateDecision;
+  /** The key's new TAT (unchanged when refused). */
+  tatMs: number;
+}
+
+/** One request against a key whose stored TAT is `storedTatMs` (null: never seen or long idle). */
+export function takeToken(storedTatMs: number | null, nowMs: number, shape: BucketShape): BucketStep {
+  const tat = storedTatMs === null || storedTatMs < nowMs ? nowMs : storedTatMs;
+  const ahead = tat - nowMs - toleranceMsOf(shape);
+  if (ahead > 0) return { decision: { allowed: false, retryAfterMs: Math.max(1, Math.ceil(ahead)) }, tatMs: tat };
+  return { decision: { allowed: true }, tatMs: tat + intervalMsOf(shape) };
 }

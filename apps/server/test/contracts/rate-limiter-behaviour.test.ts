@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import type { Clock } from '../../src/ports/clock.js';
 import type { RateLimiter } from '../../src/ports/rate-limiter.js';
 import { createMemoryRateLimiter } from '../../src/realtime/memory-rate-limiter.js';
 import { createRedisRateLimiter } from '../../src/realtime/redis-rate-limiter.js';
@@ -16,7 +17,7 @@ interface LimiterBackend {
   available: boolean;
   shared: boolean;
   /** Limiters for `nodes` nodes sharing one budget where the backend can. */
-  open(shape: BucketShape, nodes: number): Promise<{ limiters: RateLimiter[]; dispose(): Promise<void> }>;
+  open(shape: BucketShape, nodes: number, clock?: Clock): Promise<{ limiters: RateLimiter[]; dispose(): Promise<void> }>;
 }
 
 const BACKENDS: LimiterBackend[] = [
@@ -24,20 +25,20 @@ const BACKENDS: LimiterBackend[] = [
     name: 'memory',
     available: true,
     shared: false,
-    async open(shape, nodes) {
-      return { limiters: Array.from({ length: nodes }, () => createMemoryRateLimiter(shape, 'send')), dispose: async () => undefined };
+    async open(shape, nodes, clock) {
+      return { limiters: Array.from({ length: nodes }, () => createMemoryRateLimiter(shape, 'send', clock)), dispose: async () => undefined };
     },
   },
   {
     name: 'Redis',
     available: Boolean(TEST_REDIS_URL),
     shared: true,
-    async open(shape, nodes) {
+    async open(shape, nodes, clock) {
       const space = createTestRedisPrefix();
       const clients = Array.from({ length: nodes }, () => new Redis(space.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }));
       await Promise.all(clients.map((c) => new Promise((resolve) => c.once('ready', resolve))));
       return {
-        limiters: clients.map((c) => createRedisRateLimiter(c, space.prefix, shape, 'send')),
+        limiters: clients.map((c) => createRedisRateLimiter(c, space.prefix, shape, 'send', clock)),
         async dispose() {
           clients.forEach((c) => c.disconnect());
           await space.cleanup();
@@ -51,6 +52,12 @@ async function allowedOf(limiter: RateLimiter, key: string, attempts: number): P
   let allowed = 0;
   for (let i = 0; i < attempts; i++) if ((await limiter.consume(key)).allowed) allowed++;
   return allowed;
+}
+
+/** A clock that moves only when told, so 20 seconds of traffic take no real time. */
+function manualClock(startMs = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
+  let now = startMs;
+  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
 }
 
 if (!TEST_REDIS_URL) console.warn('!!! rate limiter behaviour: Redis cases SKIPPED (PARLEY_TEST_REDIS_URL unset)');
@@ -74,6 +81,44 @@ for (const backend of BACKENDS) {
       const { limiters, dispose } = await backend.open({ ratePerSecond: 1, burst: 2 }, 1);
       try {
         expect(await allowedOf(limiters[0]!, 'u:1', 5)).toBe(2);
+        expect(await allowedOf(limiters[0]!, 'u:2', 5)).toBe(2);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('holds over time: a flood for 20 s gets at most burst + 20 × rate, with no window boundary to exploit', async () => {
+      const clock = manualClock();
+      const shape = { ratePerSecond: 10, burst: 30 };
+      const { limiters, dispose } = await backend.open(shape, 1, clock);
+      try {
+        // 100 attempts a second, in steps of 50 ms: ten times the rate, so only the bucket decides.
+        let allowed = 0;
+        for (let step = 0; step <= 400; step++) {
+          allowed += await allowedOf(limiters[0]!, 'u:flood', 5);
+          if (step < 400) clock.advance(50);
+        }
+        const ceiling = shape.burst + 20 * shape.ratePerSecond;
+        expect(allowed).toBeLessThanOrEqual(ceiling);
+        // and the sender is not starved: the refill arrives as promised.
+        expect(allowed).toBeGreaterThanOrEqual(ceiling - 1);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('refills one token per interval after the burst is spent, and says when', async () => {
+      const clock = manualClock();
+      const { limiters, dispose } = await backend.open({ ratePerSecond: 4, burst: 2 }, 1, clock);
+      try {
+        expect(await allowedOf(limiters[0]!, 'u:2', 3)).toBe(2);
+        const refused = await limiters[0]!.consume('u:2');
+        expect(refused).toEqual({ allowed: false, retryAfterMs: 250 });
+        clock.advance(249);
+        expect((await limiters[0]!.consume('u:2')).allowed).toBe(false);
+        clock.advance(1);
+        expect(await allowedOf(limiters[0]!, 'u:2', 2)).toBe(1);
+        clock.advance(10_000);
         expect(await allowedOf(limiters[0]!, 'u:2', 5)).toBe(2);
       } finally {
         await dispose();
