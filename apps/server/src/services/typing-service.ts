@@ -20,14 +20,14 @@ export class TypingService {
   /** Returns false when the notice was dropped (over the rate, or the receiver blocked the user). */
   async typing(userId: number, receiverId: number, typing: boolean): Promise<boolean> {
     if (receiverId === userId) throw new AppError('SELF_CHAT', 'receiverId: you cannot type to yourself');
+    // Every notice counts, `typing:false` too, and before any lookup: otherwise a client could
+    // flood its peer (and the database) with "stopped typing". A dropped `false` costs little —
+    // the server ends the indicator itself when the last `true` expires.
+    const decision = await this.deps.limiter.consume(`typing:${userId}`);
+    if (!decision.allowed) return false;
     const conversation = await this.deps.conversations.findByPair(userId, receiverId);
     if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND', `you have no conversation with user ${receiverId}`);
     const key = `${userId}:${receiverId}`;
-    if (typing) {
-      // Over the rate a renewal is simply dropped: typing is a hint, not a message.
-      const decision = await this.deps.limiter.consume(`typing:${userId}`);
-      if (!decision.allowed) return false;
-    }
     if (await this.deps.blocks.isBlocked(receiverId, userId)) return false;
     clearTimeout(this.expiries.get(key));
     this.expiries.delete(key);
