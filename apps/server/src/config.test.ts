@@ -73,6 +73,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ JWT_MAX_AGE_S: '3600', PARLEY_PRESENCE_SCOPE: 'mutual' })).toMatchObject({ jwt: { maxAgeSeconds: 3600 }, presenceScope: 'mutual' });
   });
 
+  it('limits uploads to 30 a minute and 1 GiB per user, and sweeps unused uploads after 24 h, unless told otherwise', () => {
+    expect(loadConfig({}).media).toMatchObject({ uploadsPerMinute: 30, quotaBytes: 1024 ** 3, unusedGraceMs: 86_400_000, sweepIntervalMs: 600_000 });
+    const tuned = loadConfig({ PARLEY_UPLOADS_PER_MINUTE: '3', PARLEY_MEDIA_QUOTA_BYTES: '5000', PARLEY_MEDIA_UNUSED_GRACE_MS: '60000', PARLEY_MEDIA_SWEEP_INTERVAL_MS: '5000' });
+    expect(tuned.media).toMatchObject({ uploadsPerMinute: 3, quotaBytes: 5000, unusedGraceMs: 60_000, sweepIntervalMs: 5000 });
+    expect(() => loadConfig({ PARLEY_UPLOADS_PER_MINUTE: '0' })).toThrow(/PARLEY_UPLOADS_PER_MINUTE/);
+    expect(() => loadConfig({ PARLEY_MEDIA_QUOTA_BYTES: '1GB' })).toThrow(/PARLEY_MEDIA_QUOTA_BYTES/);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '  ', DATABASE_URL: '' })).toMatchObject({ port: 8080, databaseUrl: null });
   });

@@ -8,6 +8,14 @@ export interface MediaLimits {
   imageMaxBytes: number;
   voiceMaxBytes: number;
   videoMaxBytes: number;
+  /** Uploads one user may make per minute (a window that opens with their first upload). */
+  uploadsPerMinute: number;
+  /** Bytes of stored media one user may hold (sum of their uploads' sizes). */
+  quotaBytes: number;
+  /** An upload no message or profile has used after this long is deleted. */
+  unusedGraceMs: number;
+  /** How often each node deletes unused uploads. */
+  sweepIntervalMs: number;
 }
 
 export interface JwtConfig {
@@ -164,6 +172,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       imageMaxBytes: integer(env, 'PARLEY_MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1, 2 ** 31),
       voiceMaxBytes: integer(env, 'PARLEY_MAX_VOICE_BYTES', 5 * 1024 * 1024, 1, 2 ** 31),
       videoMaxBytes: integer(env, 'PARLEY_MAX_VIDEO_BYTES', 50 * 1024 * 1024, 1, 2 ** 31),
+      uploadsPerMinute: integer(env, 'PARLEY_UPLOADS_PER_MINUTE', 30, 1, 1_000_000),
+      quotaBytes: integer(env, 'PARLEY_MEDIA_QUOTA_BYTES', 1024 ** 3, 1, 2 ** 50),
+      unusedGraceMs: integer(env, 'PARLEY_MEDIA_UNUSED_GRACE_MS', 24 * 3_600_000, 1_000, 366 * 24 * 3_600_000),
+      sweepIntervalMs: integer(env, 'PARLEY_MEDIA_SWEEP_INTERVAL_MS', 600_000, 1_000, 24 * 3_600_000),
     },
     publicUrl: url(env, 'PARLEY_PUBLIC_URL', ['http:', 'https:']),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',

@@ -10,6 +10,7 @@ import { RedisConnections } from './redis-connections.js';
 import { RedisFanoutBus } from './redis-fanout-bus.js';
 import { RedisPresenceStore } from './redis-presence-store.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
+import { createMemoryWindowLimiter, createRedisWindowLimiter } from './window-rate-limiter.js';
 
 /** Fan-out, presence and rate limits: in-process for one node, through Redis for many. */
 export interface RealtimeBackends {
@@ -17,6 +18,8 @@ export interface RealtimeBackends {
   presence: PresenceStore;
   sendLimiter: RateLimiter;
   typingLimiter: RateLimiter;
+  /** Uploads per user and minute. */
+  uploadLimiter: RateLimiter;
   /** Readiness probe (Redis ping); absent in-process. */
   check?: () => Promise<void>;
   close(): Promise<void>;
@@ -36,6 +39,7 @@ export async function createRealtimeBackends(config: Readonly<Config>): Promise<
     presence,
     sendLimiter: createMemoryRateLimiter(sendShape, 'send'),
     typingLimiter: createMemoryRateLimiter(typingShape, 'typing'),
+    uploadLimiter: createMemoryWindowLimiter(uploadWindow(config), 'upload'),
     async close() {
       await bus.close();
       await presence.close();
@@ -64,6 +68,7 @@ async function createRedisBackends(
     presence,
     sendLimiter: createRedisRateLimiter(connections.command, prefix, sendShape, 'send'),
     typingLimiter: createRedisRateLimiter(connections.command, prefix, typingShape, 'typing'),
+    uploadLimiter: createRedisWindowLimiter(connections.command, prefix, uploadWindow(config), 'upload'),
     check: () => connections.ping(),
     async close() {
       // Presence first: the offline announcements of users still held go out through the bus.
@@ -72,4 +77,8 @@ async function createRedisBackends(
       await connections.close();
     },
   };
+}
+
+function uploadWindow(config: Readonly<Config>): { points: number; windowSeconds: number } {
+  return { points: config.media.uploadsPerMinute, windowSeconds: 60 };
 }
