@@ -1,4 +1,8 @@
 import { sql as initial } from './0001-initial.js';
+import { sql as mediaHardening } from './0003-media-hardening.js';
 
 /** Append-only: never edit a shipped migration; add the next number. */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 3, name: 'media-hardening', sql: mediaHardening },
+];
