@@ -104,18 +104,23 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     },
   });
   const directory = new UserDirectory(users);
+  const media = new MediaService({
+    store: mediaStore,
+    inspector: new FileTypeMediaInspector(),
+    limits: { image: config.media.imageMaxBytes, voice: config.media.voiceMaxBytes, video: config.media.videoMaxBytes },
+    url: mediaUrl,
+    uploadLimiter: realtime.uploadLimiter,
+    quotaBytes: config.media.quotaBytes,
+    unusedGraceMs: config.media.unusedGraceMs,
+    clock,
+  });
   const services: Services = {
     messaging,
     exchange: new ExchangeService({ messages, users, blocks, delivery, messaging }),
     typing: new TypingService({ conversations, blocks, limiter: realtime.typingLimiter, delivery }),
     presence,
-    users: new UserService({ users, blocks, directory }),
-    media: new MediaService({
-      store: mediaStore,
-      inspector: new FileTypeMediaInspector(),
-      limits: { image: config.media.imageMaxBytes, voice: config.media.voiceMaxBytes, video: config.media.videoMaxBytes },
-      url: mediaUrl,
-    }),
+    users: new UserService({ users, blocks, directory, media }),
+    media,
     delivery,
     blocks,
   };
@@ -146,6 +151,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     logger: overrides.logger ?? (process.env.VITEST ? false : { level: config.logLevel }),
   });
   logPushError = (error, sessionId) => http.log.error({ err: error, sessionId }, 'push to a connection failed');
+  media.startSweeping(config.media.sweepIntervalMs, (error) => http.log.error({ err: error }, 'deleting unused media failed'));
   if (config.devAuth) http.log.warn('development sign-in is ON (POST /auth/dev-token): anyone can act as any user. Set JWT_SECRET or JWT_JWKS_URL for production.');
 
   const upgrades = new UpgradeRouter();
@@ -163,6 +169,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       for (const session of registry.all()) session.close('shutdown');
       await messaging.drain();
       services.typing.close();
+      await media.stopSweeping();
       // Every door has said goodbye and every write is answered: a connection still open now is
       // a client's idle spare (fetch opens them) and would keep server.close() waiting for ever.
       const lingering = setTimeout(() => http.server.closeAllConnections(), 2000);

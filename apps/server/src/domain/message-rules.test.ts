@@ -36,6 +36,13 @@ describe('mediaKeyOf', () => {
       expect(mediaKeyOf(url), url).toBeNull();
     }
   });
+
+  it('refuses schemes other than http and https, whatever the path', () => {
+    for (const url of ['javascript:/media/AbCdEfGh12345678.png', 'JavaScript://%0aalert(1)//media/AbCdEfGh12345678.png', 'data:/media/AbCdEfGh12345678.png', 'file:///media/AbCdEfGh12345678.png']) {
+      expect(mediaKeyOf(url), url).toBeNull();
+    }
+    expect(mediaKeyOf('https://evil.example/media/AbCdEfGh12345678.png?x#y')).toBe('AbCdEfGh12345678.png');
+  });
 });
 
 describe('checkOutgoingContent', () => {

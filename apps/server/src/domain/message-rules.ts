@@ -16,6 +16,11 @@ export interface OutgoingContent {
 
 const MEDIA_KIND_BY_TYPE: Partial<Record<SendableMessageType, MediaKind>> = { IMAGE: 'image', VOICE: 'voice', VIDEO: 'video' };
 
+/** True for the message types whose content is an upload's URL. */
+export function isMediaType(messageType: string): messageType is 'IMAGE' | 'VOICE' | 'VIDEO' {
+  return messageType === 'IMAGE' || messageType === 'VOICE' || messageType === 'VIDEO';
+}
+
 /** Length in user-perceived characters (code points), so an emoji counts once. */
 export function charLength(text: string): number {
   let count = 0;
@@ -23,15 +28,20 @@ export function charLength(text: string): number {
   return count;
 }
 
-/** The media key of a URL this server handed out (`…/media/<key>`), or null. */
+/**
+ * The media key of a URL this server handed out (`…/media/<key>`), or null. Only the key is kept:
+ * callers rebuild the canonical URL from it, so a client's host, query or fragment never reaches
+ * a receiver, and a `javascript:` or `data:` URL is refused outright.
+ */
 export function mediaKeyOf(url: string): string | null {
-  let path: string;
+  let parsed: URL;
   try {
-    path = new URL(url, 'http://parley.invalid').pathname;
+    parsed = new URL(url, 'http://parley.invalid');
   } catch {
     return null;
   }
-  const match = /^\/media\/([A-Za-z0-9_-]{8,64}\.[a-z0-9]{1,8})$/.exec(path);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  const match = /^\/media\/([A-Za-z0-9_-]{8,64}\.[a-z0-9]{1,8})$/.exec(parsed.pathname);
   return match ? match[1]! : null;
 }
 

@@ -1,6 +1,6 @@
 import { LIMITS, type Conversation, type ConversationPage, type HistoryPage, type Message, type SendableMessageType, type SyncPage } from '@parley/protocol';
 import { AppError, isAppError } from '../domain/app-error.js';
-import { checkOutgoingContent } from '../domain/message-rules.js';
+import { checkOutgoingContent, isMediaType, mediaKeyOf } from '../domain/message-rules.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConversationStore } from '../ports/conversation-store.js';
 import type { MediaStore } from '../ports/media-store.js';
@@ -119,12 +119,13 @@ export class MessagingService {
     if (command.receiverId === senderId) throw new AppError('SELF_CHAT', 'receiverId: you cannot message yourself');
     await this.consumeSendBudget(senderId);
     const checked = checkOutgoingContent(command.messageType, command.content, command.extra);
+    let content = checked.content;
     let extra = checked.extra;
     if (checked.media) {
-      const record = await this.deps.media.get(checked.media.key);
-      if (!record || record.ownerId !== senderId || record.kind !== checked.media.kind) {
-        throw new AppError('VALIDATION_FAILED', `content: not a ${checked.media.kind} you uploaded through /media`);
-      }
+      // Claimed (so the unused-media sweep keeps it) and stored under its canonical URL only.
+      const record = await this.deps.media.claim(senderId, checked.media.key, checked.media.kind);
+      if (!record) throw new AppError('VALIDATION_FAILED', `content: not a ${checked.media.kind} you uploaded through /media`);
+      content = this.deps.mediaUrl(record.key);
       if (record.kind !== 'voice') {
         extra = { width: record.width, height: record.height, size: record.size, mime: record.mime };
         if (record.thumbnailKey) extra.thumbnailUrl = this.deps.mediaUrl(record.thumbnailKey);
@@ -136,7 +137,7 @@ export class MessagingService {
       senderId,
       receiverId: command.receiverId,
       messageType: command.messageType,
-      content: checked.content,
+      content,
       extra,
       clientMsgId: command.clientMsgId === null ? null : String(command.clientMsgId),
     };
@@ -236,6 +237,10 @@ export class MessagingService {
     }
     const outcome = await this.deps.messages.recall(messageId);
     if (outcome.kind === 'already') return { message: outcome.message, userSeq: null };
+    // A recalled photo must stop being served, before anyone hears of the recall: its upload goes
+    // unless another message (or the sender's profile) still shows it.
+    const mediaKey = isMediaType(message.messageType) ? mediaKeyOf(message.content) : null;
+    if (mediaKey) await this.deps.media.deleteUnreferenced(userId, [mediaKey]);
     await this.deps.delivery.publish({
       kind: 'recall',
       body: { conversationId: message.conversationId, messageId, seq: message.seq },

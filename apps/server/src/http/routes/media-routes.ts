@@ -3,15 +3,21 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../domain/app-error.js';
 import type { Services } from '../../services/services.js';
 
-/** Upload (authenticated) and download (public by unguessable key) of media. */
+/**
+ * Upload (authenticated) and download (public by unguessable key: an <img> cannot send a token)
+ * of media. Deleted uploads (recalled, unused) answer 404, so shared caches may not keep them.
+ */
 export const mediaUploadRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.post('/media', { schema: { tags: ['media'], summary: 'Upload an image, voice clip or video (multipart field `file`)', consumes: ['multipart/form-data'] } }, async (request, reply) => {
     if (!request.isMultipart()) throw new AppError('VALIDATION_FAILED', 'body: expected multipart/form-data with a field named file');
-    const part = await request.file({ limits: { fileSize: services.media.maxUploadBytes, files: 1 } });
-    if (!part || part.fieldname !== 'file') throw new AppError('VALIDATION_FAILED', 'file: missing multipart field named file');
-    const bytes = await part.toBuffer();
-    if (part.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `file: larger than ${services.media.maxUploadBytes} bytes`);
-    return reply.status(201).send(await services.media.upload(request.userId, bytes));
+    const uploaded = await services.media.upload(request.userId, async () => {
+      const part = await request.file({ limits: { fileSize: services.media.maxUploadBytes, files: 1 } });
+      if (!part || part.fieldname !== 'file') throw new AppError('VALIDATION_FAILED', 'file: missing multipart field named file');
+      const bytes = await part.toBuffer();
+      if (part.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', `file: larger than ${services.media.maxUploadBytes} bytes`);
+      return bytes;
+    });
+    return reply.status(201).send(uploaded);
   });
 };
 
@@ -22,7 +28,7 @@ export const mediaFileRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
     return reply
       .header('content-type', file.mime)
       .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('cache-control', 'private, max-age=31536000, immutable')
       .header('content-disposition', 'inline')
       .send(file.bytes);
   });

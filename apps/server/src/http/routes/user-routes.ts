@@ -14,8 +14,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.get('/users/me', { schema: { tags: ['users'], summary: 'My profile, private fields included' } }, async (request) => services.users.profile(request.userId));
 
-  app.put('/users/me', { schema: { tags: ['users'], summary: 'Update my profile (WeChat id, photos for exchanges)', body: AdminUserBody } }, async (request) =>
-    services.users.updateProfile(request.userId, request.body),
+  app.put('/users/me', { schema: { tags: ['users'], summary: 'Update my profile (WeChat id, photos for exchanges); pictures must be my own uploads', body: AdminUserBody } }, async (request) =>
+    services.users.updateOwnProfile(request.userId, request.body),
   );
 
   app.get('/blocks', { schema: { tags: ['blocks'], summary: 'Users I blocked' } }, async (request) => ({ items: await services.users.blocked(request.userId) }));
