@@ -7,9 +7,16 @@ import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@si
 import { LIMITS } from './limits.js';
 import { SENDABLE_MESSAGE_TYPES } from './model.js';
 
-// PostgreSQL text cannot hold NUL, so no string we accept may contain one.
-const NO_NUL = '^[^\\u0000]*$';
-const Text = (options: { minLength?: number; maxLength: number; description?: string }) => Type.String({ ...options, pattern: NO_NUL });
+/**
+ * Every string a client sends must be storable text. PostgreSQL text holds neither NUL nor a
+ * lone UTF-16 surrogate (JSON can carry one as "\ud800"; it has no UTF-8 form), and a string
+ * that fails in the database fails late — as a 500, or a whole send batch retried one by one.
+ * So the schema refuses both at the door: any character but NUL and surrogates, or a surrogate
+ * pair. The alternatives never overlap, so matching stays linear; it means the same with and
+ * without the regular expression `u` flag (Ajv sets it, TypeBox does not).
+ */
+export const WELL_FORMED_TEXT = '^(?:[^\\u0000\\ud800-\\udfff]|[\\ud800-\\udbff][\\udc00-\\udfff])*$';
+const Text = (options: { minLength?: number; maxLength: number; description?: string }) => Type.String({ ...options, pattern: WELL_FORMED_TEXT });
 
 export const Id = Type.Integer({ minimum: 1, maximum: LIMITS.maxId, description: 'positive 64-bit id within JSON number precision' });
 const Seq = Type.Integer({ minimum: 0, maximum: LIMITS.maxId });
