@@ -50,7 +50,10 @@ export const CONTACT_CASES: readonly ContactCase[] = [
   { why: 'WeChat phone after the keyword', input: "微信同号 13800138000", marked: "微信同号 ⟦13800138000⟧" },
   { why: 'generated WeChat id', input: "wxid_k2j3h4g5f6", marked: "⟦wxid_k2j3h4g5f6⟧" },
   { why: 'lone v with a colon', input: "v: amy2026", marked: "v: ⟦amy2026⟧" },
-  { why: 'letters-only id after a Chinese keyword', input: "微信 zhangsan", marked: "微信 ⟦zhangsan⟧" },
+  { why: 'letters-only id after a clear separator', input: "微信：zhangsan", marked: "微信：⟦zhangsan⟧" },
+  { why: 'keyword with a space inside', input: "薇 信 abc12345", marked: "薇 信 ⟦abc12345⟧" },
+  { why: 'v and a heart', input: "V❤：love_2026", marked: "V❤：⟦love_2026⟧" },
+  { why: '绿泡泡 is slang for WeChat', input: "绿泡泡 sunny_88", marked: "绿泡泡 ⟦sunny_88⟧" },
   // QQ
   { why: 'QQ number', input: "我的QQ是 12345678", marked: "我的QQ是 ⟦12345678⟧" },
   { why: '扣扣 with spaces', input: "扣扣 123 456 789", marked: "扣扣 ⟦123 456 789⟧" },
@@ -62,6 +65,7 @@ export const CONTACT_CASES: readonly ContactCase[] = [
   { why: 'full-width (at) and 点', input: "abc123（at）qq点com", marked: "⟦abc123（at）qq点com⟧" },
   { why: '[at] and (dot)', input: "mail me: jane.doe[at]gmail(dot)com", marked: "mail me: ⟦jane.doe[at]gmail(dot)com⟧" },
   { why: '艾特', input: "lucy艾特163.com", marked: "⟦lucy艾特163.com⟧" },
+  { why: 'an address after the word "at"', input: "dm me at chris.lee@yahoo.com", marked: "dm me at ⟦chris.lee@yahoo.com⟧" },
   { why: 'spelled out at and dot', input: "write to bob at example dot com", marked: "write to ⟦bob at example dot com⟧" },
   // Everyday numbers that must stay untouched
   { why: 'prices', input: "价格¥1388，13800元", marked: "价格¥1388，13800元" },
@@ -76,6 +80,7 @@ export const CONTACT_CASES: readonly ContactCase[] = [
   { why: '12 digits are not a mobile number', input: "138001380001", marked: "138001380001" },
   { why: '11 digits not starting 13-19', input: "12345678901", marked: "12345678901" },
   { why: 'English word after an English keyword', input: "wechat is broken today", marked: "wechat is broken today" },
+  { why: 'English word after a Chinese keyword', input: "微信 already 删了那个人", marked: "微信 already 删了那个人" },
   { why: 'keyword glued to a word', input: "wxabc123", marked: "wxabc123" },
   { why: 'QQ with a short number', input: "QQ群里有300人", marked: "QQ群里有300人" },
   { why: 'QQ game score', input: "QQ飞车打了 123456 分", marked: "QQ飞车打了 123456 分" },

@@ -8,7 +8,7 @@ import { contactSpan, type ContactRule } from './contact-rule.js';
 const AT = String.raw`(?:@|\s*(?:\(at\)|\[at\]|\{at\}|<at>|【at】|艾特|圈a)\s*|\s+at\s+)`;
 const DOT = String.raw`(?:\.|\s*(?:\(dot\)|\[dot\]|\{dot\}|【dot】|点)\s*|\s+dot\s+)`;
 const EMAIL = new RegExp(
-  String.raw`(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}${AT}[a-z0-9][a-z0-9-]{0,62}(?:${DOT}[a-z0-9-]{1,63})*?${DOT}(?<tld>[a-z]{2,24})(?![a-z0-9-])`,
+  String.raw`(?<![a-z0-9._%+-])[a-z0-9][a-z0-9._%+-]{0,63}${AT}[a-z0-9][a-z0-9-]{0,62}(?:${DOT}[a-z0-9-]{1,63})*?${DOT}(?<tld>[a-z]{2,24})(?![a-z0-9-]|@|\.[a-z0-9])`,
   'g',
 );
 const PLAIN_FORM = /^[a-z0-9._%+-]+@[a-z0-9.-]+$/;

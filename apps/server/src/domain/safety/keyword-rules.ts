@@ -15,16 +15,30 @@ interface KeywordFamily {
   readonly acceptsIds: boolean;
 }
 
+/** A Chinese keyword written with a space or a dot between its characters (微 信, 薇.信) is still the keyword. */
+function spaced(word: string): string {
+  return [...word].join(String.raw`[\s\p{P}]{0,2}`);
+}
+
+const WECHAT_WORDS = ['微信', '威信', '薇信', '维信', '徽信', '危信', '魏信', '微心', 'v信', '加v', '加微', '加威', '卫星', '绿泡泡', '绿色泡泡'];
+
 const WECHAT: KeywordFamily = {
   kind: 'WECHAT',
-  keyword:
-    /(?:微信|威信|薇信|维信|徽信|危信|魏信|微心|v信|加v|加微|加威|卫星|(?<![a-z])(?:vx|wx|wechat|weixin)(?![a-z])|(?<weak>(?<![a-z0-9])v(?![a-z0-9])))/g,
+  keyword: new RegExp(
+    String.raw`(?:${WECHAT_WORDS.map(spaced).join('|')}|(?<![a-z])(?:vx|wx|wechat|weixin)(?![a-z])|(?<![a-z0-9])v\p{Extended_Pictographic}|(?<weak>(?<![a-z0-9])v(?![a-z0-9])))`,
+    'gu',
+  ),
   acceptsIds: true,
 };
 
+const QQ_WORDS = ['扣扣', '抠抠', '企鹅', '球球'];
+
 const QQ: KeywordFamily = {
   kind: 'QQ',
-  keyword: /(?:扣扣|抠抠|企鹅|球球|(?<![a-z])qq(?![a-z])|(?<![a-z])q号|(?<weak>(?<![a-z0-9])q(?![a-z0-9])))/g,
+  keyword: new RegExp(
+    String.raw`(?:${QQ_WORDS.map(spaced).join('|')}|(?<![a-z])qq(?![a-z])|(?<![a-z])q号|(?<weak>(?<![a-z0-9])q(?![a-z0-9])))`,
+    'gu',
+  ),
   acceptsIds: false,
 };
 
@@ -72,9 +86,8 @@ function detailAfter(scan: ContactScan, family: KeywordFamily, keywordEnd: numbe
   if (!id) return null;
   // "wxabc123" reads as one word, not a keyword and an id.
   if (latinKeyword && filler.length === 0) return null;
-  // "wechat is broken": an English word after an English keyword is prose unless the id has digits or a clear separator.
-  const lettersOnly = !ID_WITHOUT_LETTERS_ONLY.test(id);
-  if (lettersOnly && (latinKeyword || weak) && !clear) return null;
+  // "微信 already 删了", "wechat is broken": a plain word after a keyword is prose unless a clear separator says otherwise.
+  if (!ID_WITHOUT_LETTERS_ONLY.test(id) && !clear) return null;
   return contactSpan(scan, family.kind, detailStart, detailStart + id.length);
 }
 
