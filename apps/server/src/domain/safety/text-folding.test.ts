@@ -19,12 +19,18 @@ describe('foldText', () => {
     const folded = foldText(original);
     expect(folded.text).toBe('😀ab');
     expect(originalRange(folded, 0, 2)).toEqual({ start: 0, end: 2 });
-    expect(originalRange(folded, 2, 3)).toEqual({ start: 2, end: 4 });
+    expect(originalRange(folded, 2, 3)).toEqual({ start: 2, end: 3 });
     expect(original.slice(originalRange(folded, 2, 4).start, originalRange(folded, 2, 4).end)).toBe('Ａ\u200bＢ');
   });
 
-  it('drops what the skip option says and lets the kept neighbour cover it', () => {
-    const folded = foldText('s.p.a.m', { skip: (char) => char === '.' });
+  it('lets a span cover a keycap after its last digit', () => {
+    const original = '1️⃣2️⃣';
+    const folded = foldText(original);
+    expect(originalRange(folded, 0, 2)).toEqual({ start: 0, end: original.length });
+  });
+
+  it('drops what the skip option says; a span covers skipped characters inside it but not after it', () => {
+    const folded = foldText('s.p.a.m!', { skip: (char) => char === '.' || char === '!' });
     expect(folded.text).toBe('spam');
     expect(originalRange(folded, 0, 4)).toEqual({ start: 0, end: 7 });
   });

@@ -13,12 +13,15 @@ export interface FoldedText {
 }
 
 export interface FoldOptions {
-  /** Characters dropped from the folded text; the original range of a kept neighbour grows over them. */
+  /** Characters dropped from the folded text (besides the invisible ones). */
   readonly skip?: (char: string) => boolean;
 }
 
 /** Characters that render as nothing and are used to break up a number or a word unseen. */
 const INVISIBLE = /^[\u00AD\u034F\u180E\u200B-\u200F\u2060-\u2064\uFE00-\uFE0F\uFEFF\u20E3]$|^[\u{E0020}-\u{E007F}]$/u;
+
+/** Characters that join the one before them on screen (keycap, variation selector, joiner). */
+const ATTACHING = /^[\p{M}\u200D\u{E0020}-\u{E007F}]$/u;
 
 const FULL_WIDTH_FIRST = 0xff01;
 const FULL_WIDTH_LAST = 0xff5e;
@@ -60,8 +63,8 @@ export function foldText(original: string, options: FoldOptions = {}): FoldedTex
     const start = offset;
     offset += char.length;
     if (isInvisible(char) || options.skip?.(char)) {
-      // A dropped character belongs to the kept one before it, so a masked span covers it too.
-      if (ends.length > 0) ends[ends.length - 1] = offset;
+      // A keycap or variation selector is part of the character before it, so a span ending there covers it too.
+      if (ends.length > 0 && ATTACHING.test(char)) ends[ends.length - 1] = offset;
       continue;
     }
     const folded = foldChar(char);
