@@ -71,7 +71,8 @@ export async function runStompBench(options: StompBenchOptions = DEFAULT_OPTIONS
   const results: Record<string, Record<string, LoadResult>> = {};
   try {
     for (const mode of ['parley', 'raw'] as const) {
-      const env = { ...process.env, JWT_SECRET: secret, PARLEY_DEV_AUTH: 'false', PARLEY_SEND_RATE: '1000000', PARLEY_SEND_BURST: '1000000', LOG_LEVEL: 'silent', ...database.env };
+      // Every simulated user connects from loopback, one address: the per-address cap would refuse most.
+      const env = { ...process.env, JWT_SECRET: secret, PARLEY_DEV_AUTH: 'false', PARLEY_SEND_RATE: '1000000', PARLEY_SEND_BURST: '1000000', PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '0', LOG_LEVEL: 'silent', ...database.env };
       const server = await startServer(mode, env);
       try {
         const wsBase = server.url.replace(/^http/, 'ws');

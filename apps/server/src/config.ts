@@ -45,6 +45,18 @@ export interface StompConfig {
   sockjsDisconnectMs: number;
 }
 
+/** Slow and greedy HTTP clients, on every route and door (see http/slow-client-guard.ts). */
+export interface HttpClientLimits {
+  /** Least average request-body rate (bytes/s) after the grace period; 0 turns the rule off. */
+  minBodyRateBps: number;
+  /** How long a body may arrive at any rate before the minimum applies. */
+  bodyGraceMs: number;
+  /** A request whose headers are not complete by then is answered 408 and closed. */
+  headersTimeoutMs: number;
+  /** Open connections one remote address may hold; 0 turns the cap off. */
+  maxConnectionsPerAddress: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -75,6 +87,7 @@ export interface Config {
   /** Largest messages per send batch. */
   writeBatchMax: number;
   stomp: StompConfig;
+  httpClients: HttpClientLimits;
   /** Signs SignalR connection tokens; shared by every node. Null → derived from JWT_SECRET, else a per-process key (one node). */
   signalrSecret: string | null;
 }
@@ -189,6 +202,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       sendBufferBytes: integer(env, 'PARLEY_STOMP_SEND_BUFFER_BYTES', 512 * 1024, 1024, 2 ** 31),
       sockjsHeartbeatMs: integer(env, 'PARLEY_SOCKJS_HEARTBEAT_MS', 25_000, 10, 3_600_000),
       sockjsDisconnectMs: integer(env, 'PARLEY_SOCKJS_DISCONNECT_MS', 5_000, 10, 3_600_000),
+    },
+    // Kestrel's defaults for the body rate (what SignalR users expect); the cap is per address
+    // and generous because carrier NAT puts many phones behind one address.
+    httpClients: {
+      minBodyRateBps: integer(env, 'PARLEY_HTTP_MIN_BODY_RATE_BPS', 240, 0, 1_000_000_000),
+      bodyGraceMs: integer(env, 'PARLEY_HTTP_BODY_GRACE_MS', 5_000, 100, 3_600_000),
+      headersTimeoutMs: integer(env, 'PARLEY_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      maxConnectionsPerAddress: integer(env, 'PARLEY_MAX_CONNECTIONS_PER_ADDRESS', 1024, 0, 10_000_000),
     },
     signalrSecret: text(env, 'PARLEY_SIGNALR_SECRET'),
   };

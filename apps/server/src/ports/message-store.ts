@@ -1,4 +1,5 @@
 import type { ExchangeKind, ExchangedData, Message, MessageType } from '@parley/protocol';
+import type { UserProfile } from './user-store.js';
 
 /** A message already checked by the domain, ready to store. */
 export interface NewMessage {
@@ -43,12 +44,22 @@ export type ExchangeRequestOutcome =
   | ({ kind: 'created'; message: Message } & LoggedFor)
   | { kind: 'pending'; message: Message };
 
+export interface ExchangeReveal {
+  requester: ExchangedData;
+  responder: ExchangedData;
+}
+
 export interface ExchangeResponse {
   requestId: number;
   responderId: number;
   accept: boolean;
-  /** What each side reveals to the other, present only when accepted. */
-  revealed: { requester: ExchangedData; responder: ExchangedData } | null;
+  /**
+   * Present only when accepting: decides what each side reveals from both profiles as the
+   * answering transaction reads them, their user rows locked — so a profile emptied at the same
+   * moment cannot leave one side revealed alone. It may throw: the answer is then not stored and
+   * the request stays pending. A profile is null when the user row is gone.
+   */
+  reveal: ((requester: UserProfile | null, responder: UserProfile | null) => ExchangeReveal) | null;
 }
 
 export type ExchangeResponseOutcome =
@@ -62,6 +73,8 @@ export type ExchangeResponseOutcome =
       exchangeKind: ExchangeKind;
       /** Log positions of the result message (userSeqs are those of the exchange answer, which follows it). */
       resultUserSeqs: Map<number, number>;
+      /** What was revealed; null for a rejection. */
+      revealed: ExchangeReveal | null;
     } & LoggedFor)
   | { kind: 'not-pending' };
 

@@ -2,7 +2,8 @@ import type { ExchangeAnswer, ExchangeKind, Message } from '@parley/protocol';
 import { AppError } from '../domain/app-error.js';
 import type { BlockStore } from '../ports/block-store.js';
 import type { MessageStore } from '../ports/message-store.js';
-import { exchangedDataOf, type UserStore } from '../ports/user-store.js';
+import type { ExchangeReveal } from '../ports/message-store.js';
+import { exchangedDataOf, type UserProfile, type UserStore } from '../ports/user-store.js';
 import type { DeliveryService } from './delivery-service.js';
 import type { MessagingService } from './messaging-service.js';
 import { recipientsOf } from './recipients.js';
@@ -63,18 +64,11 @@ export class ExchangeService {
     if (request.receiverId !== responderId) throw new AppError('FORBIDDEN', 'only the receiver of the request can answer it');
     if (request.extra?.exchangeStatus !== 'PENDING') throw new AppError('EXCHANGE_NOT_PENDING', 'this request was already answered');
 
-    let revealed = null;
-    if (accept) {
-      const profiles = await this.deps.users.getMany([request.senderId, responderId]);
-      const responderData = exchangedDataOf(profiles.get(responderId)!, kind);
-      if (!responderData) throw new AppError('PROFILE_INCOMPLETE', `add ${WHAT[kind]} to your profile before accepting`);
-      const requesterData = exchangedDataOf(profiles.get(request.senderId)!, kind) ?? { userId: request.senderId };
-      revealed = { requester: requesterData, responder: responderData };
-    }
-    const outcome = await this.deps.messages.respondExchange({ requestId, responderId, accept, revealed });
+    const reveal = accept ? (requester: UserProfile | null, responder: UserProfile | null) => bothSides(kind, request.senderId, requester, responder) : null;
+    const outcome = await this.deps.messages.respondExchange({ requestId, responderId, accept, reveal });
     if (outcome.kind === 'not-pending') throw new AppError('EXCHANGE_NOT_PENDING', 'this request was already answered');
 
-    const requesterId = outcome.requesterId;
+    const { requesterId, revealed } = outcome;
     const requesterView = await this.deps.messages.getById(outcome.result.id, requesterId);
     await this.deps.messaging.publishMessage(outcome.result, outcome.resultUserSeqs, originSessionId, new Map([[requesterId, requesterView ?? outcome.result]]));
     const answerFor = (viewerId: number): ExchangeAnswer => ({
@@ -94,4 +88,22 @@ export class ExchangeService {
     });
     return { request: outcome.request, result: outcome.result, answer, userSeq: outcome.userSeqs.get(responderId) ?? null };
   }
+}
+
+/**
+ * An exchange reveals both sides or nothing. Called by the store inside the answering
+ * transaction, so the profiles are those at commit; throwing leaves the request pending, and
+ * the requester can still have it answered once their profile is complete again.
+ */
+function bothSides(kind: ExchangeKind, requesterId: number, requester: UserProfile | null, responder: UserProfile | null): ExchangeReveal {
+  const responderData = responder && exchangedDataOf(responder, kind);
+  if (!responderData) throw new AppError('PROFILE_INCOMPLETE', `add ${WHAT[kind]} to your profile before accepting`);
+  const requesterData = requester && exchangedDataOf(requester, kind);
+  if (!requesterData) {
+    throw new AppError(
+      'PROFILE_INCOMPLETE',
+      `the requester (user ${requesterId}) no longer has ${WHAT[kind]} in their profile: nothing was revealed, and the request stays pending until they add it`,
+    );
+  }
+  return { requester: requesterData, responder: responderData };
 }

@@ -2,6 +2,7 @@ import type { ExchangeAnswer, ExchangeKind, Message, MessageType, ReadReceipt, R
 import type {
   ExchangeRequestOutcome,
   ExchangeResponse,
+  ExchangeReveal,
   ExchangeResponseOutcome,
   HistoryRange,
   MessageStore,
@@ -13,6 +14,7 @@ import type {
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-rows.js';
 import { appendUpdates, insertMessages, lockConversations, pairKey } from './write-path.js';
+import { lockProfiles } from './postgres-user-store.js';
 
 const REQUEST_TYPE: Record<ExchangeKind, MessageType> = { WECHAT: 'EXCHANGE_WECHAT_REQUEST', PHOTO: 'EXCHANGE_PHOTO_REQUEST' };
 const RESULT_TYPE: Record<ExchangeKind, MessageType> = { WECHAT: 'EXCHANGE_WECHAT_RESULT', PHOTO: 'EXCHANGE_PHOTO_RESULT' };
@@ -254,7 +256,14 @@ export class PostgresMessageStore implements MessageStore {
         return { kind: 'not-pending' };
       }
       const requesterId = Number(request.sender_id);
-      const { responderId, accept, revealed } = response;
+      const { responderId, accept } = response;
+      // Read under lock, before anything is written: the decision sees the profiles as they
+      // are at commit, and a refusal leaves nothing behind.
+      let revealed: ExchangeReveal | null = null;
+      if (response.reveal) {
+        const profiles = await lockProfiles(tx, [requesterId, responderId]);
+        revealed = response.reveal(profiles.get(requesterId) ?? null, profiles.get(responderId) ?? null);
+      }
       const [updatedRequest] = await tx.query<MessageRow>(
         `UPDATE messages SET extra = jsonb_build_object('exchangeStatus', $2::text) WHERE id = $1 RETURNING ${MESSAGE_COLUMNS}`,
         [response.requestId, accept ? 'ACCEPTED' : 'REJECTED'],
@@ -283,6 +292,7 @@ export class PostgresMessageStore implements MessageStore {
         result: toMessage(written!.row, responderId),
         requesterId,
         exchangeKind,
+        revealed,
         // The result message's log positions come first, then the answer's.
         userSeqs: seqMap([
           [requesterId, requesterSeq!],

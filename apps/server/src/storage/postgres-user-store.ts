@@ -1,5 +1,5 @@
 import type { ProfilePatch, UserProfile, UserStore } from '../ports/user-store.js';
-import type { SqlClient } from './sql-client.js';
+import type { SqlClient, SqlExecutor } from './sql-client.js';
 
 interface UserRow {
   id: number;
@@ -23,6 +23,15 @@ function toProfile(row: UserRow): UserProfile {
     lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : null,
     createdAt: new Date(row.created_at),
   };
+}
+
+/**
+ * Profiles read inside a write transaction with their rows locked (in id order, the one lock
+ * order of every write): a concurrent profile update waits until the transaction ends.
+ */
+export async function lockProfiles(tx: SqlExecutor, ids: readonly number[]): Promise<Map<number, UserProfile>> {
+  const rows = await tx.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = ANY($1::int8[]) ORDER BY id FOR NO KEY UPDATE`, [[...ids]]);
+  return new Map(rows.map((r) => [Number(r.id), toProfile(r)]));
 }
 
 export class PostgresUserStore implements UserStore {

@@ -377,7 +377,7 @@ for (const backend of BACKENDS) {
         const request = await messages.requestExchange(a!, b!, 'WECHAT');
         await sendOne(b!, a!, 'in between');
         const revealed = { requester: wechat(a!, 'wx-a'), responder: wechat(b!, 'wx-b') };
-        const answer = await messages.respondExchange({ requestId: request.message.id, responderId: b!, accept: true, revealed });
+        const answer = await messages.respondExchange({ requestId: request.message.id, responderId: b!, accept: true, reveal: () => revealed });
         expect(answer.kind).toBe('answered');
         if (answer.kind !== 'answered') return;
         expect(answer.request).toMatchObject({ id: request.message.id, extra: { exchangeStatus: 'ACCEPTED' } });
@@ -403,7 +403,7 @@ for (const backend of BACKENDS) {
         expect(answer.resultUserSeqs.get(a!)! + 1).toBe(answer.userSeqs.get(a!));
         expect(aAnswer?.userSeq).toBe(answer.userSeqs.get(a!));
 
-        expect((await messages.respondExchange({ requestId: request.message.id, responderId: b!, accept: false, revealed: null })).kind).toBe('not-pending');
+        expect((await messages.respondExchange({ requestId: request.message.id, responderId: b!, accept: false, reveal: null })).kind).toBe('not-pending');
         // Once answered, a new request can be made.
         expect((await messages.requestExchange(a!, b!, 'WECHAT')).kind).toBe('created');
       });
@@ -411,7 +411,7 @@ for (const backend of BACKENDS) {
       it('stores a refusal without revealing anything', async () => {
         const [a, b] = await newUsers(2);
         const request = await messages.requestExchange(a!, b!, 'PHOTO');
-        const answer = await messages.respondExchange({ requestId: request.message.id, responderId: b!, accept: false, revealed: null });
+        const answer = await messages.respondExchange({ requestId: request.message.id, responderId: b!, accept: false, reveal: null });
         if (answer.kind !== 'answered') throw new Error('not answered');
         expect(answer.request.extra).toEqual({ exchangeStatus: 'REJECTED' });
         expect(answer.result.extra).toEqual({ requestId: request.message.id, accepted: false });
@@ -422,8 +422,31 @@ for (const backend of BACKENDS) {
       it('answers not-pending for messages that are not pending requests', async () => {
         const [a, b] = await newUsers(2);
         const m = await sendOne(a!, b!);
-        expect((await messages.respondExchange({ requestId: m.id, responderId: b!, accept: true, revealed: null })).kind).toBe('not-pending');
-        expect((await messages.respondExchange({ requestId: 888_888_888, responderId: b!, accept: true, revealed: null })).kind).toBe('not-pending');
+        expect((await messages.respondExchange({ requestId: m.id, responderId: b!, accept: true, reveal: null })).kind).toBe('not-pending');
+        expect((await messages.respondExchange({ requestId: 888_888_888, responderId: b!, accept: true, reveal: null })).kind).toBe('not-pending');
+      });
+
+      it('decides what to reveal from the profiles at commit, and stores nothing when that decision refuses', async () => {
+        const [a, b] = await newUsers(2);
+        await users.upsert(a!, { wechatId: 'wx-a' });
+        await users.upsert(b!, { wechatId: 'wx-b' });
+        const request = await messages.requestExchange(a!, b!, 'WECHAT');
+        await users.upsert(a!, { wechatId: null });
+        const seen: (string | null | undefined)[] = [];
+        const refusal = messages.respondExchange({
+          requestId: request.message.id,
+          responderId: b!,
+          accept: true,
+          reveal: (requester, responder) => {
+            seen.push(requester?.wechatId, responder?.wechatId);
+            throw new Error('requester has no WeChat id');
+          },
+        });
+        await expect(refusal).rejects.toThrow('requester has no WeChat id');
+        expect(seen).toEqual([null, 'wx-b']);
+        expect((await messages.getById(request.message.id, b!))!.extra).toEqual({ exchangeStatus: 'PENDING' });
+        expect((await historyAll(a!, b!)).length).toBe(1);
+        expect((await allEvents(b!)).filter((e) => e.type === 'exchange')).toEqual([]);
       });
 
       it('lets only one of two concurrent answers through', async () => {
@@ -431,7 +454,7 @@ for (const backend of BACKENDS) {
         const request = await messages.requestExchange(a!, b!, 'WECHAT');
         const answers = await Promise.all(
           [true, false].map((accept) =>
-            messages.respondExchange({ requestId: request.message.id, responderId: b!, accept, revealed: accept ? { requester: wechat(a!, 'x'), responder: wechat(b!, 'y') } : null }),
+            messages.respondExchange({ requestId: request.message.id, responderId: b!, accept, reveal: accept ? () => ({ requester: wechat(a!, 'x'), responder: wechat(b!, 'y') }) : null }),
           ),
         );
         expect(answers.map((x) => x.kind).sort()).toEqual(['answered', 'not-pending']);
