@@ -16,10 +16,10 @@ import { requireUser } from './request-user.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.js';
-import { guardAgainstSlowClients, slowClientServerOptions } from './slow-client-guard.js';
 import { mediaFileRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { guardAgainstSlowClients, slowClientServerOptions } from './slow-client-guard.js';
 import { validatorCompiler } from './validator.js';
 
 export interface HttpDeps {
@@ -40,16 +40,16 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: 256 * 1024,
-    http: slowClientServerOptions(deps.config.httpClients),
     // Ids are JSON numbers; a trailing slash or a double slash is still the same route.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    http: slowClientServerOptions(deps.config.httpClients),
+  }).withTypeProvider<TypeBoxTypeProvider>();
   guardAgainstSlowClients(app.server, deps.config.httpClients, (cutOff) =>
     // Refusals over the cap come in floods under attack: log them below the default level.
     app.log[cutOff.reason === 'slow-body' ? 'info' : 'debug'](cutOff, 'HTTP client cut off'),
   );
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
-  }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(errorHandler(deps.metrics));
   app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
