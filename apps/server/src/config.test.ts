@@ -81,6 +81,33 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_MEDIA_QUOTA_BYTES: '1GB' })).toThrow(/PARLEY_MEDIA_QUOTA_BYTES/);
   });
 
+  it('guards HTTP against slow and greedy clients by default, with every rule configurable', () => {
+    expect(loadConfig({})).toMatchObject({
+      metricsToken: null,
+      httpClients: { minBodyRateBps: 240, bodyGraceMs: 5_000, headersTimeoutMs: 10_000, maxConnectionsPerAddress: 1024 },
+    });
+    const config = loadConfig({
+      PARLEY_METRICS_TOKEN: 'scrape',
+      PARLEY_HTTP_MIN_BODY_RATE_BPS: '0',
+      PARLEY_HTTP_BODY_GRACE_MS: '500',
+      PARLEY_HTTP_HEADERS_TIMEOUT_MS: '2000',
+      PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '0',
+    });
+    expect(config).toMatchObject({
+      metricsToken: 'scrape',
+      httpClients: { minBodyRateBps: 0, bodyGraceMs: 500, headersTimeoutMs: 2_000, maxConnectionsPerAddress: 0 },
+    });
+    for (const [name, value] of [
+      ['PARLEY_HTTP_MIN_BODY_RATE_BPS', '-1'],
+      ['PARLEY_HTTP_MIN_BODY_RATE_BPS', 'slow'],
+      ['PARLEY_HTTP_BODY_GRACE_MS', '0'],
+      ['PARLEY_HTTP_HEADERS_TIMEOUT_MS', '10.5'],
+      ['PARLEY_MAX_CONNECTIONS_PER_ADDRESS', 'many'],
+    ] as const) {
+      expect(configError({ [name]: value }).message).toContain(name);
+    }
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '  ', DATABASE_URL: '' })).toMatchObject({ port: 8080, databaseUrl: null });
   });

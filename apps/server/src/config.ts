@@ -73,6 +73,8 @@ export interface Config {
   jwt: JwtConfig;
   devAuth: boolean;
   adminToken: string | null;
+  /** Bearer token `/metrics` asks for; null leaves it open. */
+  metricsToken: string | null;
   sendRatePerSecond: number;
   sendBurst: number;
   typingRatePerSecond: number;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jwt,
     devAuth: flag(env, 'PARLEY_DEV_AUTH', !anyJwtSetting),
     adminToken: text(env, 'PARLEY_ADMIN_TOKEN'),
+    metricsToken: text(env, 'PARLEY_METRICS_TOKEN'),
     sendRatePerSecond,
     sendBurst: integer(env, 'PARLEY_SEND_BURST', 30, 1, 1_000_000),
     typingRatePerSecond: positiveNumber(env, 'PARLEY_TYPING_RATE', 2),

@@ -64,7 +64,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { fileSize: deps.services.media.maxUploadBytes, files: 1, fields: 5, parts: 6 } });
 
-  await app.register(healthRoutes, { checks: deps.readiness, metrics: deps.metrics, isDraining: deps.isDraining });
+  await app.register(healthRoutes, { checks: deps.readiness, metrics: deps.metrics, isDraining: deps.isDraining, metricsToken: deps.config.metricsToken });
   await app.register(authRoutes, { auth: deps.auth, directory: deps.directory });
   await app.register(mediaFileRoutes, { services: deps.services });
   await app.register(async (user) => {

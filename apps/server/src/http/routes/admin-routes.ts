@@ -1,16 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import { AdminUserBody, Id } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { bearerToken } from '../../auth/authenticator.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Services } from '../../services/services.js';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+import { sameSecret } from '../same-secret.js';
 
 /** Host-application API behind PARLEY_ADMIN_TOKEN; absent when no token is configured. */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; adminToken: string }> = async (app, { services, adminToken }) => {
