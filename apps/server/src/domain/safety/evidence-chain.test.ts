@@ -61,3 +61,16 @@ describe('evidence chain', () => {
     expect(() => buildChain([{ id: 1, hash: 'x' }])).toThrow(TypeError);
   });
 });
+
+describe('evidence chain: the worked example of docs/safety.md', () => {
+  it('has the documented hashes, so the definition cannot drift from the documentation', () => {
+    const chain = buildChain([
+      { messageId: 101, senderId: 7, messageType: 'TEXT', content: '你好', createdAt: '2026-11-30T08:00:00.000Z' },
+      { messageId: 102, senderId: 9, messageType: 'TEXT', content: 'send me 500 "now"', createdAt: '2026-11-30T08:01:00.000Z', extra: null },
+    ]);
+    expect(chain.map((entry) => entry.hash)).toEqual([
+      '021cf7eb46ada0f9b81caa7c770e6bbfb9ccc4514ce7aeb90a6e4e9a4d585828',
+      'd206845c442ebd192f338c3b575b25bd22184e0e943630f3f2c5227e635b79d8',
+    ]);
+  });
+});
