@@ -303,7 +303,7 @@ export class StompConnection implements ClientSession {
           ? new AppError('NOT_FOUND', `no handler for ${destination}`)
           : new AppError('FORBIDDEN', `SEND goes only to /app/chat.* destinations, not ${destination}`);
       }
-      if (body === INVALID_JSON) throw new AppError('VALIDATION_FAILED', 'body: not valid JSON in UTF-8');
+      if (body === INVALID_JSON) throw new AppError('VALIDATION_FAILED', 'body: not valid JSON');
       await handler(this.commandContext!, body);
     } catch (error) {
       this.pushError(error, destination, body);
@@ -362,9 +362,11 @@ export class StompConnection implements ClientSession {
     this.write(textFrame('ERROR', headers, detail, this.version));
   }
 
+  /** Timers fire after at most 2^31-1 ms (about 24.8 days), so a longer-lived token re-arms until its real expiry. */
   private armExpiry(expiresAtS: number): void {
     const inMs = Math.max(0, Math.min(expiresAtS * 1000 - Date.now(), 2 ** 31 - 1));
     this.expiryTimer = setTimeout(() => {
+      if (Date.now() < expiresAtS * 1000) return this.armExpiry(expiresAtS);
       this.sendError('Access token expired', 'UNAUTHORIZED: the access token expired; reconnect with a fresh one', undefined, [['reconnect', 'true']]);
       this.finish(CLOSE_CODES.policyViolation, 'access token expired');
     }, inMs);
@@ -409,12 +411,10 @@ export class StompConnection implements ClientSession {
 
 const INVALID_JSON = Symbol('invalid JSON');
 
-// Fatal: a body that is not UTF-8 is refused rather than stored with U+FFFD in place of its bytes.
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 function parseJson(body: Uint8Array): unknown {
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   try {
-    return JSON.parse(STRICT_UTF8.decode(body));
+    return JSON.parse(text);
   } catch {
     return INVALID_JSON;
   }
