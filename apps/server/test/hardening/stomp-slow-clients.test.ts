@@ -58,6 +58,23 @@ describe('a reader that never reads', () => {
     expect(await raw.closed(30_000)).toBe(1013);
     await stillChatting(server, 'after-flood');
   }, 120_000);
+
+  it('a SockJS xhr-polling session that stops polling while provoking receipts is closed at the limit', async () => {
+    const flooder = await user();
+    const session = `${server.url}/ws/000/flood${process.pid}`;
+    const post = (path: string, body?: string) => fetch(`${session}/${path}`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, ...(body !== undefined ? { body } : {}) });
+    expect(await (await post('xhr')).text()).toBe('o\n');
+    const connect = `CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer ${flooder.token}\n\n\0`;
+    expect((await post('xhr_send', JSON.stringify([connect, 'SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0']))).status).toBe(204);
+    await eventually(() => server.app.registry.sessionsOf(flooder.id).size === 1, 'the SockJS session to connect');
+    const bad = Array.from({ length: 20 }, (_, i) => `SEND\ndestination:/app/chat.send\nreceipt:${'r'.repeat(250)}${i % 10}\n\nnot json\0`);
+    for (let i = 0; i < 100 && server.app.registry.sessionsOf(flooder.id).size > 0; i++) await post('xhr_send', JSON.stringify(bad));
+    await eventually(() => server.app.registry.sessionsOf(flooder.id).size === 0, 'the non-polling session to be cut off');
+    const answer = await (await post('xhr')).text();
+    expect(answer).toContain('reconnect:true');
+    expect(answer).toMatch(/c\[1013,"Connection too slow to receive; reconnect and resync"\]\n$/);
+    await stillChatting(server, 'after-sockjs-flood');
+  });
 });
 
 describe('a socket that never speaks', () => {
