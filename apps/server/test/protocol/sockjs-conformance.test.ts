@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, startTestServer, type TestServer } from '../support/test-app.js';
 
-/** SockJS wire conformance of the `/ws` prefix (protocols §2, §4 items 3, 19, 20) with raw HTTP and ws. */
+/** SockJS wire conformance of the `/ws` prefix with raw HTTP and ws. */
 let server: TestServer;
 let token: string;
 let nextSession = 0;

@@ -6,7 +6,7 @@ import { RawStomp } from '../support/raw-stomp.js';
 import { StompUser } from '../support/stomp-client.js';
 import { eventually, startTestServer, type TestServer } from '../support/test-app.js';
 
-/** Raw-frame conformance of the STOMP door (protocols §4, STOMP items) over a plain `ws` socket. */
+/** Raw-frame conformance of the STOMP door over a plain `ws` socket. */
 let server: TestServer;
 let nextUser = 100;
 const user = async () => {

@@ -9,7 +9,7 @@ const PRELUDE: Record<HttpReceiverKind, string> = {
 };
 
 /**
- * One receiving HTTP request of a SockJS session (protocols §2.3). Streaming receivers write
+ * One receiving HTTP request of a SockJS session. Streaming receivers write
  * frames until `responseLimitBytes`, then end so the client reopens; a polling receiver ends
  * after its first write.
  */

@@ -1,4 +1,4 @@
-/** SockJS framing (protocols §2.2): server frames and the client's JSON payloads. */
+/** SockJS framing: server frames and the client's JSON payloads. */
 
 export const OPEN_FRAME = 'o';
 export const HEARTBEAT_FRAME = 'h';

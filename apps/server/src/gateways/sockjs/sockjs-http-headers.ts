@@ -4,7 +4,7 @@ const YEAR_S = 365 * 24 * 60 * 60;
 
 export const NO_CACHE = 'no-store, no-cache, no-transform, must-revalidate, max-age=0';
 
-/** CORS as sockjs-node answers it: the Origin echoed (or `*`) with credentials (protocols §2.3). */
+/** CORS as sockjs-node answers it: the Origin echoed (or `*`) with credentials. */
 export function corsHeaders(request: IncomingMessage): OutgoingHttpHeaders {
   const origin = request.headers.origin;
   const headers: OutgoingHttpHeaders = {

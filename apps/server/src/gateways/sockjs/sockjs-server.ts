@@ -35,7 +35,7 @@ const RECEIVERS: Record<string, { kind: HttpReceiverKind; method: 'GET' | 'POST'
 };
 
 /**
- * The SockJS server side (protocols §2) written for this door: welcome, info, the websocket
+ * The SockJS server side written for this door: welcome, info, the websocket
  * transport, xhr-streaming, xhr-polling with xhr_send, eventsource, CORS. Legacy iframe, htmlfile
  * and JSONP transports answer 404.
  */

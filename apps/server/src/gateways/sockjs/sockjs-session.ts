@@ -2,7 +2,7 @@ import type { StompTransport } from '../stomp/stomp-transport.js';
 import { closeFrame, HEARTBEAT_FRAME, messageFrame, OPEN_FRAME } from './sockjs-frames.js';
 import type { HttpReceiver } from './http-receiver.js';
 
-/** Timings of SockJS HTTP sessions (protocols §2.3). */
+/** Timings of SockJS HTTP sessions. */
 export interface SockjsSessionTimings {
   heartbeatMs: number;
   disconnectMs: number;

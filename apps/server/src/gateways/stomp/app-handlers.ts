@@ -24,7 +24,7 @@ const exchangeBody = payloadValidator(ExchangeRequestBody, 'body');
 const respondBody = payloadValidator(StompExchangeRespondBody, 'body');
 const recallBody = payloadValidator(RecallBody, 'body');
 
-/** `/app/<name>` → handler (contract §4). */
+/** `/app/<name>` → handler. */
 export const APP_HANDLERS: Readonly<Record<string, StompCommandHandler>> = {
   'chat.send': async (ctx, body) => {
     const command = sendBody(body);

@@ -1,7 +1,7 @@
 import { bearerToken } from '../../auth/authenticator.js';
 import { headerOf, StompProtocolError, STOMP_VERSIONS, type StompFrame, type StompVersion } from './stomp-frame.js';
 
-/** The newest version both sides speak; a missing `accept-version` means 1.0 (protocols §1.3). */
+/** The newest version both sides speak; a missing `accept-version` means 1.0. */
 export function negotiateVersion(acceptVersion: string | undefined): StompVersion | null {
   if (acceptVersion === undefined) return '1.0';
   const offered = new Set(acceptVersion.split(',').map((v) => v.trim()));

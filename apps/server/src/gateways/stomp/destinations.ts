@@ -1,6 +1,6 @@
 import type { DeliveryKind } from '../../domain/delivery-event.js';
 
-/** Where each kind of delivery event is pushed (contract §5). */
+/** Where each kind of delivery event is pushed. */
 export const DESTINATION_BY_KIND: Record<DeliveryKind, string> = {
   message: '/user/queue/messages',
   read: '/user/queue/read',

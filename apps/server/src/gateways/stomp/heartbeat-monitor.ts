@@ -1,6 +1,6 @@
 import type { HeartbeatPlan } from './connect-negotiation.js';
 
-/** Silence longer than this many client periods ends the connection (protocols §1.6). */
+/** Silence longer than this many client periods ends the connection. */
 export const CLIENT_SILENCE_FACTOR = 3;
 
 /**

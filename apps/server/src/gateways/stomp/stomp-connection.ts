@@ -46,7 +46,7 @@ const CLOSE_MESSAGES: Record<SessionCloseReason, { message: string; code: number
 type Phase = 'new' | 'connecting' | 'connected' | 'closed';
 
 /**
- * One STOMP 1.0–1.2 connection (protocols §1) over any transport: CONNECT with a token, user
+ * One STOMP 1.0–1.2 connection over any transport: CONNECT with a token, user
  * queues, `/app/chat.*` commands run one at a time in arrival order, RECEIPT after commit,
  * heart-beats, ERROR-then-close for protocol errors. It is the door's ClientSession.
  */

@@ -8,7 +8,7 @@ import { StompConnection, type StompConnectionDeps } from './stomp-connection.js
 import type { StompTransport } from './stomp-transport.js';
 import { rawDataBytes, WebSocketTransport } from './websocket-transport.js';
 
-/** STOMP subprotocols; the first one the client offers is selected, as Spring does (protocols §0). */
+/** STOMP subprotocols; the first one the client offers is selected, as Spring does. */
 const SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 const PREFIX = '/ws';
 /** How long shutdown waits for clients to take their ERROR frame and close. */
@@ -16,7 +16,7 @@ const SHUTDOWN_GRACE_MS = 2000;
 
 /**
  * The STOMP door at `/ws`: plain STOMP over WebSocket on `/ws` and `/ws/websocket`, and the same
- * STOMP over SockJS under `/ws/…` (protocols §0–§2). Every connection is a StompConnection.
+ * STOMP over SockJS under `/ws/…`. Every connection is a StompConnection.
  */
 export class StompDoor implements Door {
   readonly name = 'stomp';

@@ -1,4 +1,4 @@
-/** STOMP protocol versions this server speaks, newest first (protocols §1.3). */
+/** STOMP protocol versions this server speaks, newest first. */
 export const STOMP_VERSIONS = ['1.2', '1.1', '1.0'] as const;
 export type StompVersion = (typeof STOMP_VERSIONS)[number];
 
@@ -21,7 +21,7 @@ export function headerOf(frame: StompFrame, name: string): string | undefined {
   return undefined;
 }
 
-/** Frames whose headers are never escaped, in any version (protocols §1.2). */
+/** Frames whose headers are never escaped, in any version. */
 export function isRawHeaderCommand(command: string): boolean {
   return command === 'CONNECT' || command === 'STOMP' || command === 'CONNECTED';
 }
