@@ -92,7 +92,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     batch: { maxBatch: config.writeBatchMax, concurrency: config.writeConcurrency },
     onBatchCommitted: (size) => metrics.sendBatchSize.observe(size),
   });
-  const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock });
+  const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock, scope: config.presenceScope });
   registry.onLifecycle({
     firstSessionOpened: async (userId) => {
       await realtime.bus.watchUser(userId);

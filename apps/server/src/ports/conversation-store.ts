@@ -20,6 +20,15 @@ export interface ConversationCursor {
   id: number;
 }
 
+/** What the visibility of presence between a user and one conversation peer depends on. */
+export interface PeerRelation {
+  peerId: number;
+  /** One of the two blocked the other (either direction). */
+  blocked: boolean;
+  /** Each of the two has sent at least one message in their conversation. */
+  bothWrote: boolean;
+}
+
 export interface ConversationStore {
   /** The conversation of the unordered pair, or null when they never talked. */
   findByPair(userA: number, userB: number): Promise<{ id: number } | null>;
@@ -28,8 +37,11 @@ export interface ConversationStore {
   getSide(conversationId: number, userId: number): Promise<ConversationSide | null>;
   /** The user's conversations, newest activity first, strictly older than `before`. */
   listSides(userId: number, before: ConversationCursor | null, limit: number): Promise<ConversationSide[]>;
-  /** Ids of everyone who shares a conversation with the user. */
-  peersOf(userId: number): Promise<number[]>;
-  /** Of `candidates`, those that share a conversation with the user. */
-  filterPeers(userId: number, candidates: readonly number[]): Promise<Set<number>>;
+  /**
+   * Everyone who shares a conversation with the user (only those among `candidates` when
+   * given), with their block state and whether both wrote — in one query. `bothWrote` is
+   * computed only when `withWriting` is true (it is false otherwise), as it costs a look into
+   * the messages.
+   */
+  peerRelations(userId: number, options: { candidates?: readonly number[]; withWriting: boolean }): Promise<PeerRelation[]>;
 }

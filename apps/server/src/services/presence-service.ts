@@ -1,18 +1,33 @@
 import type { PresenceItem } from '@parley/protocol';
 import type { Clock } from '../ports/clock.js';
-import type { ConversationStore } from '../ports/conversation-store.js';
+import type { ConversationStore, PeerRelation } from '../ports/conversation-store.js';
 import type { PresenceStore } from '../ports/presence-store.js';
 import type { UserStore } from '../ports/user-store.js';
 import type { DeliveryService } from './delivery-service.js';
 import type { SessionLifecycle } from './session-registry.js';
 
 /**
- * Online status (contract §4.6): a user is online while any connection is live on any node.
- * Transitions go only to online users who share a conversation, and only to them.
+ * Who may see a user's online status: `conversation` — everyone they share a conversation
+ * with; `mutual` — only peers with whom both have written, so a stranger cannot learn whether
+ * someone is online by sending them one message. Under either scope a block, in either
+ * direction, hides each from the other.
+ */
+export type PresenceScope = 'conversation' | 'mutual';
+
+/**
+ * Online status: a user is online while any connection is live on any node. Transitions go
+ * only to online peers who may see them (see PresenceScope), and lookups reveal only those.
  */
 export class PresenceService implements SessionLifecycle {
   constructor(
-    private readonly deps: { presence: PresenceStore; conversations: ConversationStore; users: UserStore; delivery: DeliveryService; clock: Clock },
+    private readonly deps: {
+      presence: PresenceStore;
+      conversations: ConversationStore;
+      users: UserStore;
+      delivery: DeliveryService;
+      clock: Clock;
+      scope: PresenceScope;
+    },
   ) {
     deps.presence.onExpired?.((expiry) => this.expired(expiry.userIds, expiry.at));
   }
@@ -40,10 +55,10 @@ export class PresenceService implements SessionLifecycle {
     }
   }
 
-  /** Presence of `ids` as `viewerId` may see it: only the viewer and their conversation peers are revealed. */
+  /** Presence of `ids` as `viewerId` may see it: only the viewer and the peers allowed to see each other are revealed. */
   async lookup(viewerId: number, ids: readonly number[]): Promise<PresenceItem[]> {
     const unique = [...new Set(ids)];
-    const peers = await this.deps.conversations.filterPeers(viewerId, unique);
+    const peers = new Set(await this.visiblePeers(viewerId, unique.filter((id) => id !== viewerId)));
     const visible = unique.filter((id) => id === viewerId || peers.has(id));
     const [states, profiles] = await Promise.all([this.deps.presence.lookup(visible), this.deps.users.getMany(visible)]);
     return unique.map((userId) => {
@@ -55,7 +70,7 @@ export class PresenceService implements SessionLifecycle {
   }
 
   private async announce(userId: number, online: boolean, at: Date | null): Promise<void> {
-    const peers = await this.deps.conversations.peersOf(userId);
+    const peers = await this.visiblePeers(userId);
     if (peers.length === 0) return;
     const states = await this.deps.presence.lookup(peers);
     const onlinePeers = peers.filter((id) => states.get(id)?.online);
@@ -65,4 +80,15 @@ export class PresenceService implements SessionLifecycle {
       recipients: onlinePeers.map((id) => ({ userId: id, userSeq: null })),
     });
   }
+
+  /** The user's peers (of `candidates`, when given) who may see the user's presence, and whose presence the user may see: the rule is symmetric. */
+  private async visiblePeers(userId: number, candidates?: readonly number[]): Promise<number[]> {
+    const mutual = this.deps.scope === 'mutual';
+    const relations = await this.deps.conversations.peerRelations(userId, { ...(candidates ? { candidates } : {}), withWriting: mutual });
+    return relations.filter((r) => mayShare(r, mutual)).map((r) => r.peerId);
+  }
+}
+
+function mayShare(relation: PeerRelation, mutual: boolean): boolean {
+  return !relation.blocked && (!mutual || relation.bothWrote);
 }

@@ -1,4 +1,4 @@
-import type { ConversationCursor, ConversationSide, ConversationStore } from '../ports/conversation-store.js';
+import type { ConversationCursor, ConversationSide, ConversationStore, PeerRelation } from '../ports/conversation-store.js';
 import type { SqlClient } from './sql-client.js';
 import { messageColumns, toMessage, type MessageRow } from './message-rows.js';
 
@@ -66,17 +66,21 @@ export class PostgresConversationStore implements ConversationStore {
     return rows.map((r) => toSide(r, userId));
   }
 
-  async peersOf(userId: number): Promise<number[]> {
-    const rows = await this.db.query<{ peer_id: number }>('SELECT peer_id FROM conversation_members WHERE user_id = $1', [userId]);
-    return rows.map((r) => Number(r.peer_id));
-  }
-
-  async filterPeers(userId: number, candidates: readonly number[]): Promise<Set<number>> {
-    if (candidates.length === 0) return new Set();
-    const rows = await this.db.query<{ peer_id: number }>(
-      'SELECT peer_id FROM conversation_members WHERE user_id = $1 AND peer_id = ANY($2::int8[])',
-      [userId, [...candidates]],
+  async peerRelations(userId: number, options: { candidates?: readonly number[]; withWriting: boolean }): Promise<PeerRelation[]> {
+    if (options.candidates?.length === 0) return [];
+    // Each EXISTS stops at the first row found: the blocks primary key answers the first two, and
+    // the per-conversation seq index the writing ones (an AND skips them when not asked for).
+    const rows = await this.db.query<{ peer_id: number; blocked: boolean; both_wrote: boolean }>(
+      `SELECT m.peer_id,
+              EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = m.user_id AND b.blocked_id = m.peer_id)
+                OR EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = m.peer_id AND b.blocked_id = m.user_id) AS blocked,
+              $3::boolean
+                AND EXISTS (SELECT 1 FROM messages x WHERE x.conversation_id = m.conversation_id AND x.sender_id = m.user_id)
+                AND EXISTS (SELECT 1 FROM messages x WHERE x.conversation_id = m.conversation_id AND x.sender_id = m.peer_id) AS both_wrote
+       FROM conversation_members m
+       WHERE m.user_id = $1 AND ($2::int8[] IS NULL OR m.peer_id = ANY($2::int8[]))`,
+      [userId, options.candidates ? [...options.candidates] : null, options.withWriting],
     );
-    return new Set(rows.map((r) => Number(r.peer_id)));
+    return rows.map((r) => ({ peerId: Number(r.peer_id), blocked: Boolean(r.blocked), bothWrote: Boolean(r.both_wrote) }));
   }
 }

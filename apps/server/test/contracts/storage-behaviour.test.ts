@@ -475,10 +475,34 @@ for (const backend of BACKENDS) {
         expect(await conversations.getSide(m.conversationId, c!)).toBeNull();
         expect(await conversations.getSide(m.conversationId, a!)).toMatchObject({ id: m.conversationId, userId: a, peerId: b, lastSeq: 2, unreadCount: 1 });
         await sendOne(c!, a!);
-        expect((await conversations.peersOf(a!)).sort()).toEqual([b, c].sort());
-        expect(await conversations.peersOf(b!)).toEqual([a]);
-        expect([...(await conversations.filterPeers(b!, [a!, c!, 5]))]).toEqual([a]);
-        expect([...(await conversations.filterPeers(b!, []))]).toEqual([]);
+        const peerIds = async (userId: number, candidates?: number[]) =>
+          (await conversations.peerRelations(userId, { ...(candidates ? { candidates } : {}), withWriting: false })).map((r) => r.peerId).sort();
+        expect(await peerIds(a!)).toEqual([b, c].sort());
+        expect(await peerIds(b!)).toEqual([a]);
+        expect(await peerIds(b!, [a!, c!, 5])).toEqual([a]);
+        expect(await peerIds(b!, [])).toEqual([]);
+      });
+
+      it('tells, per peer, whether either side blocked the other and whether both wrote', async () => {
+        const [me, talker, stranger, blocker, blocked] = await newUsers(5);
+        await sendOne(me!, talker!);
+        await sendOne(talker!, me!);
+        await sendOne(stranger!, me!);
+        await sendOne(blocker!, me!);
+        await sendOne(me!, blocker!);
+        await sendOne(me!, blocked!);
+        await blocks.block(blocker!, me!);
+        await blocks.block(me!, blocked!);
+        const byPeer = async (userId: number, withWriting: boolean) =>
+          Object.fromEntries((await conversations.peerRelations(userId, { withWriting })).map((r) => [r.peerId, { blocked: r.blocked, bothWrote: r.bothWrote }]));
+        expect(await byPeer(me!, true)).toEqual({
+          [talker!]: { blocked: false, bothWrote: true },
+          [stranger!]: { blocked: false, bothWrote: false },
+          [blocker!]: { blocked: true, bothWrote: true },
+          [blocked!]: { blocked: true, bothWrote: false },
+        });
+        expect(await byPeer(blocker!, true)).toEqual({ [me!]: { blocked: true, bothWrote: true } });
+        expect((await byPeer(me!, false))[talker!]).toEqual({ blocked: false, bothWrote: false });
       });
 
       it('lists conversations newest activity first with a stable cursor', async () => {
