@@ -31,6 +31,14 @@ export interface JwtConfig {
 /** Who sees a user's online status: everyone they share a conversation with, or only peers who both wrote in it. */
 export type PresenceScope = 'conversation' | 'mutual';
 
+/** How the web client served at `/` signs in from a host app and where it may be embedded. */
+export interface WebClientConfig {
+  /** Where the web client fetches `{"token"}` with the host app's cookies (absolute URL or a path); null → not used. */
+  tokenUrl: string | null;
+  /** CSP `frame-ancestors` sources of the web client's pages; also the origins whose `postMessage` token it accepts. */
+  frameAncestors: string[];
+}
+
 /** STOMP door timings and limits (protocols §1.6, §1.8, §2.3); the defaults are the production values. */
 export interface StompConfig {
   /** Heart-beat the server offers both ways (`heart-beat:sx,sy`); 0 turns heart-beats off. A client silent for 3× the agreed interval is dropped. */
@@ -81,6 +89,7 @@ export interface Config {
   media: MediaLimits;
   /** Base URL clients reach this service at, for absolute media URLs; null → relative `/media/…`. */
   publicUrl: string | null;
+  web: WebClientConfig;
   logLevel: string;
   /** Unique per process: names this node in Redis and in connection ids. */
   nodeId: string;
@@ -155,6 +164,26 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw;
 }
 
+/** An absolute http(s) URL, or a path on this origin (a host app behind the same proxy). */
+function urlOrPath(env: Env, name: string): string | null {
+  const raw = text(env, name);
+  if (raw === null) return null;
+  if (/^\/(?!\/)\S*$/.test(raw)) return raw;
+  return url(env, name, ['http:', 'https:']);
+}
+
+// Keywords, schemes and host sources of CSP frame-ancestors; quotes, semicolons and commas would
+// let a value smuggle in other directives.
+const FRAME_SOURCE = /^(?:'self'|'none'|\*|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[^\s;,']*)?)$/i;
+
+function frameAncestors(env: Env, name: string): string[] {
+  const sources = (text(env, name) ?? "'self'").split(/\s+/);
+  const bad = sources.find((s) => !FRAME_SOURCE.test(s));
+  if (bad !== undefined) throw new ConfigError(name, `must be CSP frame-ancestors sources such as 'self' https://app.example.com, got "${bad}"`);
+  if (sources.includes("'none'") && sources.length > 1) throw new ConfigError(name, `'none' cannot be combined with other sources`);
+  return sources;
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const jwt: JwtConfig = {
@@ -194,6 +223,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       sweepIntervalMs: integer(env, 'PARLEY_MEDIA_SWEEP_INTERVAL_MS', 600_000, 1_000, 24 * 3_600_000),
     },
     publicUrl: url(env, 'PARLEY_PUBLIC_URL', ['http:', 'https:']),
+    web: { tokenUrl: urlOrPath(env, 'PARLEY_WEB_TOKEN_URL'), frameAncestors: frameAncestors(env, 'PARLEY_WEB_FRAME_ANCESTORS') },
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     nodeId: text(env, 'PARLEY_NODE_ID') ?? randomUUID().slice(0, 8),
     // Measured on 2 cores (docs/performance.md): 4 × 512 beat 2 × 256 by ≈ 25%, more in flight lost again.

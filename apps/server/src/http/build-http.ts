@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -21,6 +18,7 @@ import { messageRoutes } from './routes/message-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { guardAgainstSlowClients, slowClientServerOptions } from './slow-client-guard.js';
 import { validatorCompiler } from './validator.js';
+import { webClientRoutes } from './web-client-routes.js';
 
 export interface HttpDeps {
   config: Readonly<Config>;
@@ -32,8 +30,6 @@ export interface HttpDeps {
   isDraining: () => boolean;
   logger: boolean | object;
 }
-
-const WEB_CLIENT_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 /** REST door: JSON bodies up to 256 KiB, one schema per route, contract errors, OpenAPI at /docs. */
 export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
@@ -77,12 +73,6 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   const adminToken = deps.config.adminToken;
   if (adminToken) await app.register(adminRoutes, { services: deps.services, adminToken });
 
-  if (existsSync(WEB_CLIENT_DIR)) {
-    await app.register(fastifyStatic, { root: WEB_CLIENT_DIR, prefix: '/', wildcard: false, index: ['index.html'] });
-  } else {
-    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send('<!doctype html><title>Parley</title><p>Parley is running. The web client is not built: run <code>npm run build</code>. API docs: <a href="/docs">/docs</a>.</p>'),
-    );
-  }
+  await app.register(webClientRoutes, { config: deps.config });
   return app;
 }

@@ -1,4 +1,4 @@
-import type { BlockItem, OwnProfile } from '@parley/protocol';
+import type { BlockItem, OwnProfile, PeerProfile } from '@parley/protocol';
 import { AppError } from '../domain/app-error.js';
 import type { BlockStore } from '../ports/block-store.js';
 import type { ProfilePatch, UserProfile, UserStore } from '../ports/user-store.js';
@@ -11,6 +11,9 @@ export function toOwnProfile(p: UserProfile): OwnProfile {
 
 /** Who sets a profile's picture URLs, and so what they may point at. */
 type Author = 'user' | 'admin';
+
+/** What anyone signed in may see of a user: no private field, no presence. */
+export type UserCard = Pick<PeerProfile, 'id' | 'name' | 'avatarUrl'>;
 
 /** Profiles and blocks. */
 export class UserService {
@@ -66,6 +69,13 @@ export class UserService {
     const record = await this.deps.media.claim(userId, url, 'image');
     if (!record) throw new AppError('VALIDATION_FAILED', `${field}: must be an image ${author === 'user' ? 'you' : `user ${userId}`} uploaded through /media`);
     return this.deps.media.urlOf(record.key);
+  }
+
+  /** A user's name and avatar, e.g. for a chat opened before the first message. */
+  async card(userId: number): Promise<UserCard> {
+    const profile = await this.deps.users.get(userId);
+    if (!profile) throw new AppError('USER_NOT_FOUND', `user ${userId} does not exist`);
+    return { id: profile.id, name: profile.name, avatarUrl: profile.avatarUrl };
   }
 
   async block(userId: number, targetId: number): Promise<void> {

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../domain/app-error.js';
 import type { Services } from '../../services/services.js';
 
-/** Presence, my own profile, and blocks. */
+/** Presence, my own profile, other users' public cards, and blocks. */
 export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   app.get('/users/presence', { schema: { tags: ['users'], summary: 'Presence of users I share a conversation with', querystring: PresenceQuery } }, async (request) => {
     const ids = request.query.ids.split(',').map(Number);
@@ -29,4 +29,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     await services.users.unblock(request.userId, request.params.userId);
     return reply.status(204).send();
   });
+
+  app.get('/users/:userId', { schema: { tags: ['users'], summary: "A user's name and avatar", params: Type.Object({ userId: Id }) } }, async (request) =>
+    services.users.card(request.params.userId),
+  );
 };

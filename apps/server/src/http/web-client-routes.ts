@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config.js';
+
+const WEB_CLIENT_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/** What the web client reads at start (`GET /config.json`) to know how to sign in. */
+export interface WebClientSettings {
+  devAuth: boolean;
+  tokenUrl: string | null;
+  /** The CSP frame-ancestors sources: the client accepts a `postMessage` token only from a matching parent. */
+  frameAncestors: string[];
+}
+
+/**
+ * The Vue web client at `/` (apps/web/dist), its `/config.json`, and the `frame-ancestors` policy
+ * that decides which host apps may embed it in an iframe (clickjacking: a foreign page must not
+ * frame a signed-in chat).
+ */
+export const webClientRoutes: FastifyPluginAsync<{ config: Readonly<Config> }> = async (app, { config }) => {
+  const policy = `frame-ancestors ${config.web.frameAncestors.join(' ')}`;
+  const settings: WebClientSettings = { devAuth: config.devAuth, tokenUrl: config.web.tokenUrl, frameAncestors: config.web.frameAncestors };
+
+  app.get('/config.json', { schema: { hide: true } }, async (_request, reply) => reply.header('cache-control', 'no-store').send(settings));
+
+  if (!existsSync(WEB_CLIENT_DIR)) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', policy)
+        .send('<!doctype html><title>Parley</title><p>Parley is running. The web client is not built: run <code>npm run build</code>. API docs: <a href="/docs">/docs</a>.</p>'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: WEB_CLIENT_DIR,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+    decorateReply: false,
+    setHeaders: (res) => res.setHeader('content-security-policy', policy),
+  });
+  // Browsers and crawlers ask for /favicon.ico whatever the page links.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/favicon.svg', 301));
+};
