@@ -40,9 +40,10 @@ export const MAX_GAP_CHARS = 3;
  * Spaces, punctuation, symbols and emoji may split a number. A colon may not: it joins hours
  * and minutes, and a run of times must not add up to a phone number.
  */
+const SEPARATOR = /^[\s\p{P}\p{S}\p{Extended_Pictographic}\p{M}\p{Cf}]$/u;
+
 function isSeparator(char: string): boolean {
-  if (char === ':') return false;
-  return /^[\s\p{P}\p{S}\p{Extended_Pictographic}\p{M}\p{Cf}]$/u.test(char);
+  return char !== ':' && SEPARATOR.test(char);
 }
 
 function digitOf(char: string): { value: number; numeral: boolean } | null {
@@ -51,10 +52,12 @@ function digitOf(char: string): { value: number; numeral: boolean } | null {
   return numeral === undefined ? null : { value: numeral, numeral: true };
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export function findDigitRuns(folded: string): DigitRun[] {
   const runs: DigitRun[] = [];
   let digits: RunDigit[] = [];
-  let groups: DigitGroup[] = [];
+  let groups: Array<Mutable<DigitGroup>> = [];
   let gap = '';
   let gapChars = 0;
 
@@ -74,14 +77,9 @@ export function findDigitRuns(folded: string): DigitRun[] {
     if (digit) {
       const previous = digits[digits.length - 1];
       const lastGroup = groups[groups.length - 1];
-      if (!previous || !lastGroup) {
-        groups.push({ first: 0, length: 1, separatorBefore: '' });
-      } else if (gapChars > 0 || previous.numeral !== digit.numeral) {
-        groups.push({ first: digits.length, length: 1, separatorBefore: gap });
-      } else {
-        groups[groups.length - 1] = { ...lastGroup, length: lastGroup.length + 1 };
-      }
-      digits.push({ ...digit, start, end: index });
+      if (previous && lastGroup && gapChars === 0 && previous.numeral === digit.numeral) lastGroup.length++;
+      else groups.push({ first: digits.length, length: 1, separatorBefore: gap });
+      digits.push({ value: digit.value, numeral: digit.numeral, start, end: index });
       gap = '';
       gapChars = 0;
       continue;

@@ -21,12 +21,10 @@ function isGroupedAmount(run: DigitRun, firstGroup: number, lastGroup: number): 
   return run.groups[firstGroup]!.length <= 3;
 }
 
-function groupIndexEndingAt(run: DigitRun, end: number): number {
-  return run.groups.findIndex((group) => group.first + group.length === end);
-}
-
 function phonesInRun(run: DigitRun): Array<{ from: number; to: number }> {
   const found: Array<{ from: number; to: number }> = [];
+  // Looked up once per group start, so a run of thousands of one-digit groups stays linear.
+  const groupEndingAt = new Map(run.groups.map((group, index) => [group.first + group.length, index]));
   run.groups.forEach((group, groupIndex) => {
     const starts: Array<{ numberStart: number; spanStart: number }> = [{ numberStart: group.first, spanStart: group.first }];
     for (const prefix of COUNTRY_PREFIXES) {
@@ -36,8 +34,8 @@ function phonesInRun(run: DigitRun): Array<{ from: number; to: number }> {
     }
     for (const { numberStart, spanStart } of starts) {
       const end = numberStart + MOBILE_LENGTH;
-      const lastGroup = groupIndexEndingAt(run, end);
-      if (lastGroup < 0 || !MOBILE.test(digitString(run, numberStart, end))) continue;
+      const lastGroup = groupEndingAt.get(end);
+      if (lastGroup === undefined || !MOBILE.test(digitString(run, numberStart, end))) continue;
       if (isGroupedAmount(run, groupIndex, lastGroup)) continue;
       const previous = run.groups[groupIndex - 1];
       const prefixedBefore =
