@@ -21,7 +21,8 @@ const curlAvailable = await run('curl', ['--version']).then(
 
 describe.skipIf(!curlAvailable)('the README curl walk-through, run as written against a real server', () => {
   for (const readme of ['README.md', 'README.zh-CN.md']) {
-    it(`${readme}: Bob's read mark reaches Alice's message even when their conversation is not the first one`, async () => {
+    // A server with its embedded database and a bash session per README: slow on a loaded machine.
+    it(`${readme}: Bob's read mark reaches Alice's message even when their conversation is not the first one`, { timeout: 180_000 }, async () => {
       await using server = await startTestServer();
       // Another pair talks first, so Alice and Bob's conversation does not get id 1.
       const carol = await server.token(3, 'Carol');
