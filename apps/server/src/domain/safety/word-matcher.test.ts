@@ -22,6 +22,16 @@ describe('WordMatcher: what matches', () => {
     expect(matcher.find(text).map((match) => [text.slice(match.start, match.end), match.list])).toEqual(found);
   });
 
+  it('matches words written in full-width or with punctuation in the list, and emoji words, in UTF-16 ranges of the text', () => {
+    const lists = WordMatcher.compile({ block: ['ＢＡＤ-ＷＯＲＤ'], mask: ['🍆'] });
+    const text = '😀 badword 🍆';
+    expect(lists.find(text).map((match) => [text.slice(match.start, match.end), match.list])).toEqual([
+      ['badword', 'block'],
+      ['🍆', 'mask'],
+    ]);
+    expect(maskWords(text, lists.find(text))).toBe('😀 badword *');
+  });
+
   it('reports the word as the list has it', () => {
     expect(matcher.find('SCAM-LINK')).toEqual([{ start: 0, end: 9, list: 'block', word: 'Scam Link' }]);
   });
