@@ -188,6 +188,14 @@ describe.skipIf(!systemdAnalyze)(`docs/deploy/parley.service${systemdAnalyze ? '
   });
 });
 
+describe('docs/deployment.md', () => {
+  it('quotes the shipped unit and site exactly as they are', async () => {
+    const doc = await readFile(join(deployDir, '../deployment.md'), 'utf8');
+    expect(doc).toContain('```ini\n' + (await readFile(join(deployDir, 'parley.service'), 'utf8')) + '```');
+    expect(doc).toContain('```nginx\n' + (await site()) + '```');
+  });
+});
+
 function opened(socket: WebSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve());
