@@ -89,4 +89,11 @@ export const CONTACT_CASES: readonly ContactCase[] = [
   { why: 'see you at home', input: "see you at home.", marked: "see you at home." },
   { why: 'version and score', input: "v2.3 比分 3:1", marked: "v2.3 比分 3:1" },
   { why: 'room numbers', input: "房间 1502 1503 1504", marked: "房间 1502 1503 1504" },
+  { why: '"V我50" asks for a transfer, not a contact', input: "V我50", marked: "V我50" },
+  { why: 'an 18-digit ID card number', input: "身份证 110101199003071234", marked: "身份证 110101199003071234" },
+  { why: 'a 19-digit bank card number', input: "银行卡 6222021234567890123", marked: "银行卡 6222021234567890123" },
+  { why: 'a list of times', input: "12:30 13:30 14:30 15:30", marked: "12:30 13:30 14:30 15:30" },
+  { why: 'dotted date and time', input: "2026.11.30 19.30", marked: "2026.11.30 19.30" },
+  { why: 'a list of two-digit days', input: "13 14 15 16 17 18 19 号都行", marked: "13 14 15 16 17 18 19 号都行" },
+  { why: 'a number after a keyword and other words', input: "微信转账 1000 元给你", marked: "微信转账 1000 元给你" },
 ];
