@@ -167,6 +167,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       http.server.close();
       await Promise.allSettled(doors.map((d) => d.close()));
       for (const session of registry.all()) session.close('shutdown');
+      // Each user's last session closing writes last-seen and announces offline: that needs the
+      // database and the bus, so it must finish now, not race the pool's end below.
+      await registry.removeAll();
       await messaging.drain();
       services.typing.close();
       await media.stopSweeping();
@@ -176,6 +179,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       lingering.unref();
       await http.close();
       clearTimeout(lingering);
+      // A connection that registered while we were closing was removed by its door meanwhile.
+      await registry.removeAll();
       await realtime.close();
       await db.close();
     })());

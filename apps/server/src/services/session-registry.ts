@@ -12,6 +12,8 @@ export class SessionRegistry {
   private readonly byUser = new Map<number, Set<ClientSession>>();
   private readonly byId = new Map<string, ClientSession>();
   private readonly listeners: SessionLifecycle[] = [];
+  /** Lifecycle callbacks still running: shutdown waits for them before the stores close. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   onLifecycle(listener: SessionLifecycle): void {
     this.listeners.push(listener);
@@ -26,7 +28,7 @@ export class SessionRegistry {
       this.byUser.set(session.userId, sessions);
     }
     sessions.add(session);
-    if (first) for (const l of this.listeners) await l.firstSessionOpened(session.userId);
+    if (first) await this.track(this.notify((l) => l.firstSessionOpened(session.userId)));
   }
 
   async remove(session: ClientSession): Promise<void> {
@@ -35,8 +37,19 @@ export class SessionRegistry {
     sessions?.delete(session);
     if (sessions && sessions.size === 0) {
       this.byUser.delete(session.userId);
-      for (const l of this.listeners) await l.lastSessionClosed(session.userId);
+      await this.track(this.notify((l) => l.lastSessionClosed(session.userId)));
     }
+  }
+
+  /**
+   * Shutdown: unregisters every session still here (the doors' own later remove is then a
+   * no-op) and resolves once every lifecycle callback — ours and those the doors started — has
+   * finished, so their writes (last seen, offline announcements) complete before the stores
+   * close. Failures were already reported to whoever started the callback, or are dropped here.
+   */
+  async removeAll(): Promise<void> {
+    await Promise.allSettled(this.all().map((session) => this.remove(session)));
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   sessionsOf(userId: number): ReadonlySet<ClientSession> {
@@ -53,6 +66,17 @@ export class SessionRegistry {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  private async notify(call: (listener: SessionLifecycle) => Promise<void>): Promise<void> {
+    for (const listener of this.listeners) await call(listener);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    const forget = () => void this.inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
   }
 }
 
