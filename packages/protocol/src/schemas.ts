@@ -8,11 +8,11 @@ import { LIMITS } from './limits.js';
 import { SENDABLE_MESSAGE_TYPES } from './model.js';
 
 /**
- * Every string a client sends must be storable text. PostgreSQL text holds neither NUL nor a
- * lone UTF-16 surrogate (JSON can carry one as "\ud800"; it has no UTF-8 form), and a string
- * that fails in the database fails late — as a 500, or a whole send batch retried one by one.
- * So the schema refuses both at the door: any character but NUL and surrogates, or a surrogate
- * pair. The alternatives never overlap, so matching stays linear; it means the same with and
+ * Every string a client sends must be storable text. PostgreSQL holds neither NUL nor a lone
+ * UTF-16 surrogate (JSON can carry one as "\ud800"; it has no UTF-8 form): the drivers would
+ * silently store U+FFFD in its place, so the stored message would differ from the one
+ * acknowledged, and `jsonb` refuses it late, as a 500. So the schema refuses both at the door:
+ * any character but NUL and surrogates, or a surrogate pair. The alternatives never overlap, so matching stays linear; it means the same with and
  * without the regular expression `u` flag (Ajv sets it, TypeBox does not).
  */
 export const WELL_FORMED_TEXT = '^(?:[^\\u0000\\ud800-\\udfff]|[\\ud800-\\udbff][\\udc00-\\udfff])*$';
