@@ -108,6 +108,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('closes a SignalR connection after 1 MiB of unsent output unless told otherwise', () => {
+    expect(loadConfig({}).signalrSendBufferBytes).toBe(1024 * 1024);
+    expect(loadConfig({ PARLEY_SIGNALR_SEND_BUFFER_BYTES: '65536' }).signalrSendBufferBytes).toBe(65_536);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '  ', DATABASE_URL: '' })).toMatchObject({ port: 8080, databaseUrl: null });
   });
@@ -136,6 +141,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['PARLEY_WRITE_CONCURRENCY', '0'],
     ['PARLEY_WRITE_BATCH_MAX', 'many'],
+    ['PARLEY_SIGNALR_SEND_BUFFER_BYTES', '512'],
+    ['PARLEY_SIGNALR_SEND_BUFFER_BYTES', 'lots'],
     ['JWT_MAX_AGE_S', '0'],
     ['JWT_MAX_AGE_S', 'forever'],
     ['PARLEY_PRESENCE_SCOPE', 'everyone'],

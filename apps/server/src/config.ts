@@ -101,6 +101,8 @@ export interface Config {
   httpClients: HttpClientLimits;
   /** Signs SignalR connection tokens; shared by every node. Null → derived from JWT_SECRET, else a per-process key (one node). */
   signalrSecret: string | null;
+  /** A SignalR connection whose unsent output (socket buffer, or records kept for a stateful resume) passes this many bytes is closed with a reconnect hint. */
+  signalrSendBufferBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -245,6 +247,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxConnectionsPerAddress: integer(env, 'PARLEY_MAX_CONNECTIONS_PER_ADDRESS', 1024, 0, 10_000_000),
     },
     signalrSecret: text(env, 'PARLEY_SIGNALR_SECRET'),
+    signalrSendBufferBytes: integer(env, 'PARLEY_SIGNALR_SEND_BUFFER_BYTES', 1024 * 1024, 1024, 2 ** 31),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent`);
