@@ -92,7 +92,7 @@ export async function postToTransport(runtime: SignalRRuntime, request: FastifyR
   }
   runtime.posting.add(connection.id);
   try {
-    const body = await readBody(request, runtime.deps.options.maxPostBytes);
+    const body = await readBody(request, runtime.deps.options.maxTransportMessageBytes);
     if (body === null) {
       await text(reply, request, 413, 'Payload too large');
       return;

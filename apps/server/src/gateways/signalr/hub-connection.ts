@@ -34,9 +34,6 @@ export interface HubConnectionDeps {
 type State = 'handshake' | 'open' | 'detached' | 'closed';
 type TimerName = 'handshake' | 'keepAlive' | 'clientTimeout' | 'ack' | 'detached' | 'expiry';
 
-/** Calls queued on one connection before it is closed (ASP.NET runs one at a time too). */
-const MAX_PENDING_INVOCATIONS = 4096;
-
 const RECONNECT = { type: MessageType.Close, allowReconnect: true } as const;
 
 /**
@@ -55,6 +52,8 @@ export class HubConnection implements ClientSession, HubCaller {
   private invocations: Promise<void> = Promise.resolve();
   private clientPinged = false;
   private pendingInvocations = 0;
+  /** Record bytes of the queued calls: with the count, bounds what one connection holds in memory. */
+  private pendingInvocationBytes = 0;
   private registered = false;
   private readonly tempIds = new Map<string, unknown>();
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
@@ -163,8 +162,14 @@ export class HubConnection implements ClientSession, HubCaller {
         if (!this.stateful.accept(isSequenced(message.type))) continue;
         if (isSequenced(message.type)) this.scheduleAck();
       }
-      this.dispatch(message);
+      this.dispatch(message, text.length);
     }
+  }
+
+  /** The transport refused the client's input: the handshake or Close error, then the end. */
+  refuse(error: string): void {
+    if (this.state === 'handshake') this.refuseHandshake(error);
+    else this.fail(error);
   }
 
   push(event: DeliveryEvent, recipient: PushRecipient): void {
@@ -229,7 +234,7 @@ export class HubConnection implements ClientSession, HubCaller {
     this.dispose();
   }
 
-  private dispatch(message: IncomingMessage): void {
+  private dispatch(message: IncomingMessage, size: number): void {
     switch (message.type) {
       case MessageType.Invocation:
         if (message.streamIds) {
@@ -237,14 +242,18 @@ export class HubConnection implements ClientSession, HubCaller {
           return;
         }
         // Calls run one at a time; a client that floods them faster than they complete is cut off.
-        if (this.pendingInvocations >= MAX_PENDING_INVOCATIONS) {
-          this.fail(`RATE_LIMITED: more than ${MAX_PENDING_INVOCATIONS} hub calls waiting`);
+        if (this.pendingInvocations >= this.deps.options.maxPendingInvocations || this.pendingInvocationBytes + size > this.deps.options.maxTransportMessageBytes) {
+          this.fail(`RATE_LIMITED: more than ${this.deps.options.maxPendingInvocations} hub calls or ${this.deps.options.maxTransportMessageBytes} bytes of them waiting`);
           return;
         }
         this.pendingInvocations++;
+        this.pendingInvocationBytes += size;
         this.invocations = this.invocations
           .then(() => this.invoke(message.target, message.arguments, message.invocationId))
-          .finally(() => this.pendingInvocations--);
+          .finally(() => {
+            this.pendingInvocations--;
+            this.pendingInvocationBytes -= size;
+          });
         return;
       case MessageType.StreamInvocation:
         this.complete(message.invocationId, { error: `VALIDATION_FAILED: '${message.target}' is not a streaming hub method; use invoke` });

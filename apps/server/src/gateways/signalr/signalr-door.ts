@@ -15,10 +15,11 @@ export const HUB_PATH = '/hubs/chat';
 /**
  * The SignalR door (contract §4–§5, protocols §3): `POST /hubs/chat/negotiate`, WebSockets,
  * Server-Sent Events and long polling at `/hubs/chat`, the JSON hub protocol and seed 2's ChatHub.
- * Options come from `context.options.signalr` (see SignalROptions).
+ * The send buffer comes from the configuration; other options from `context.options.signalr` (see SignalROptions).
  */
 export function openSignalRDoor(context: DoorContext): Door {
-  const options = resolveSignalROptions(context.options?.signalr);
+  const tuning = context.options?.signalr;
+  const options = resolveSignalROptions({ maxBufferedBytes: context.config.signalrSendBufferBytes, ...(tuning && typeof tuning === 'object' ? tuning : {}) });
   const table = new ConnectionTable(Math.max(options.unusedTokenTtlMs, 5000));
   const secret = context.config.signalrSecret ?? context.config.jwt.secret;
   const runtime = new SignalRRuntime({

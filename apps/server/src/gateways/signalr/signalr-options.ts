@@ -1,6 +1,7 @@
 /**
- * Timers and limits of the SignalR door. Production defaults follow ASP.NET Core SignalR
- * (protocols §3); tests shorten the timers through `AppOverrides.doorOptions.signalr`.
+ * Timers and limits of the SignalR door. Production defaults follow ASP.NET Core SignalR; the
+ * send buffer comes from the configuration (PARLEY_SIGNALR_SEND_BUFFER_BYTES); tests shorten the
+ * timers through `AppOverrides.doorOptions.signalr`.
  */
 export interface SignalROptions {
   /** Send a Ping after this long without sending anything (WebSockets, SSE). */
@@ -23,8 +24,13 @@ export interface SignalROptions {
   maxMessageBytes: number;
   /** Bytes queued towards a client (transport buffer or unacked stateful buffer) before it is closed (backpressure). */
   maxBufferedBytes: number;
-  /** Largest POST body (one or more records) accepted on SSE and long-polling connections. */
-  maxPostBytes: number;
+  /**
+   * Largest transport message: one WebSocket message or one POST body (SSE, long polling). It may
+   * hold several records (clients batch queued calls), each still within `maxMessageBytes`.
+   */
+  maxTransportMessageBytes: number;
+  /** Hub calls queued on one connection (they run one at a time); more ends the connection. */
+  maxPendingInvocations: number;
 }
 
 export const DEFAULT_SIGNALR_OPTIONS: Readonly<SignalROptions> = Object.freeze({
@@ -38,7 +44,8 @@ export const DEFAULT_SIGNALR_OPTIONS: Readonly<SignalROptions> = Object.freeze({
   ackIntervalMs: 1_000,
   maxMessageBytes: 32 * 1024,
   maxBufferedBytes: 1024 * 1024,
-  maxPostBytes: 1024 * 1024,
+  maxTransportMessageBytes: 1024 * 1024,
+  maxPendingInvocations: 256,
 });
 
 /** Defaults overridden by the positive numbers in `partial`; anything else is ignored. */

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { HubTransport, TransportEvents } from './hub-transport.js';
 
@@ -18,6 +19,12 @@ export class WebSocketTransport implements HubTransport {
     // the client ended on purpose. Only a drop without a close frame (1006) may be resumed.
     socket.on('close', (code) => events.onGone(code === 1000 || code === 1001 || code === 1005));
     socket.on('error', () => socket.terminate());
+    // ws answers a frame it refuses (over maxPayload, invalid UTF-8, a bad opcode) by closing with a
+    // bare status such as 1009, which a SignalR client takes for a network drop and reconnects
+    // from, to be refused again. Its frame reader reports the error just before that close, so the
+    // hub still gets to send its Close record with the error, which ends the client for good.
+    const reader = (socket as unknown as { _receiver?: EventEmitter })._receiver;
+    reader?.prependListener('error', (error: Error & { code?: string }) => events.onRefused?.(refusalOf(error)));
   }
 
   send(data: string): void {
@@ -37,4 +44,9 @@ export class WebSocketTransport implements HubTransport {
   abort(): void {
     this.socket.terminate();
   }
+}
+
+function refusalOf(error: Error & { code?: string }): string {
+  if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'PAYLOAD_TOO_LARGE: a WebSocket message is larger than this server accepts';
+  return `VALIDATION_FAILED: ${error.message}`;
 }

@@ -9,9 +9,6 @@ import { accessTokenOf, queryOf } from './request-auth.js';
 import type { SignalRRuntime } from './signalr-runtime.js';
 import { WebSocketTransport } from './websocket-transport.js';
 
-/** Upper bound of one WebSocket message; hub records above `maxMessageBytes` are refused with a Close first. */
-const MAX_WEBSOCKET_MESSAGE_BYTES = 4 * 1024 * 1024;
-
 /**
  * WebSocket upgrades of `/hubs/chat`: with `?id=<token>` (after negotiate, or a stateful resume)
  * or without (skipNegotiation: hand-written clients such as seed 2's mini-program). The offered
@@ -20,7 +17,8 @@ const MAX_WEBSOCKET_MESSAGE_BYTES = 4 * 1024 * 1024;
 export function webSocketUpgrade(runtime: SignalRRuntime) {
   const server = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_WEBSOCKET_MESSAGE_BYTES,
+    // One message may batch several records; larger ones are refused before ws buffers them.
+    maxPayload: runtime.deps.options.maxTransportMessageBytes,
     perMessageDeflate: false,
     handleProtocols: (protocols) => protocols.values().next().value ?? false,
   });
@@ -44,6 +42,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
         runtime.open(claims, identity, (connection) => {
           const transport: WebSocketTransport = new WebSocketTransport(ws, {
             onData: (text) => connection.receive(text),
+            onRefused: (error) => connection.refuse(error),
             onGone: (graceful) => connection.transportGone(transport, graceful),
           });
           return transport;
@@ -62,6 +61,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
         runtime.open(claims, identity, (connection) => {
           const transport: WebSocketTransport = new WebSocketTransport(ws, {
             onData: (text) => connection.receive(text),
+            onRefused: (error) => connection.refuse(error),
             onGone: (graceful) => connection.transportGone(transport, graceful),
           });
           return transport;
@@ -77,6 +77,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
       if (!connection.canResume) return ws.terminate();
       const transport: WebSocketTransport = new WebSocketTransport(ws, {
         onData: (text) => connection.receive(text),
+        onRefused: (error) => connection.refuse(error),
         onGone: (graceful) => connection.transportGone(transport, graceful),
       });
       runtime.deps.table.set(connection, transport);
