@@ -117,7 +117,7 @@ describe('service rules on in-process ports', () => {
     it('stores a sender’s messages in the order sent, even when an image needs a lookup the next text does not', async () => {
       const [a, b] = await users(2);
       const png = await sharp({ create: { width: 4, height: 3, channels: 3, background: '#c33' } }).png().toBuffer();
-      const { url } = await app.services.media.upload(a!, png);
+      const { url } = await app.services.media.upload(a!, async () => png);
       const sends = [
         app.services.messaging.send(a!, { receiverId: b!, messageType: 'IMAGE', content: url, clientMsgId: null }),
         app.services.messaging.send(a!, { receiverId: b!, messageType: 'TEXT', content: 'after the image', clientMsgId: null }),
@@ -240,7 +240,7 @@ describe('service rules on in-process ports', () => {
     });
 
     it('keeps one pending request per pair and kind', async () => {
-      const [a, b] = await users(2, { wechatId: 'wx', photoUrls: ['/media/p.jpg'] });
+      const [a, b] = await users(2, { wechatId: 'wx', photoUrls: ['https://cdn.example.com/p.jpg'] });
       const first = await app.services.exchange.request(a!, b!, 'WECHAT');
       expect(first).toMatchObject({ created: true, userSeq: 1, message: { messageType: 'EXCHANGE_WECHAT_REQUEST', extra: { exchangeStatus: 'PENDING' } } });
       expect(await app.services.exchange.request(a!, b!, 'WECHAT')).toMatchObject({ created: false, userSeq: null, message: { id: first.message.id } });
@@ -291,7 +291,7 @@ describe('service rules on in-process ports', () => {
 
     it('stores a refusal without needing or revealing data', async () => {
       const [a, b] = await users(2);
-      await app.services.users.updateProfile(a!, { photoUrls: ['/media/a.jpg'] });
+      await app.services.users.updateProfile(a!, { photoUrls: ['https://cdn.example.com/a.jpg'] });
       const request = await app.services.exchange.request(a!, b!, 'PHOTO');
       const answer = await app.services.exchange.respond(b!, request.message.id, false);
       expect(answer.answer).toMatchObject({ accepted: false, exchangedData: null, kind: 'PHOTO' });

@@ -117,12 +117,12 @@ describe('admin API', () => {
     const put = (id: string | number, body: unknown, token: string | null = ADMIN) =>
       raw(server, 'PUT', `/admin/users/${id}`, { ...(token ? { token } : {}), body: JSON.stringify(body), contentType: 'application/json' });
 
-    const created = await put(9, { name: 'Bob', avatarUrl: null, wechatId: 'wx-bob', photoUrls: ['/media/p1.jpg'] });
+    const created = await put(9, { name: 'Bob', avatarUrl: null, wechatId: 'wx-bob', photoUrls: ['https://cdn.example.com/p1.jpg'] });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ id: 9, name: 'Bob', avatarUrl: null, wechatId: 'wx-bob', photoUrls: ['/media/p1.jpg'] });
+    expect(created.body).toMatchObject({ id: 9, name: 'Bob', avatarUrl: null, wechatId: 'wx-bob', photoUrls: ['https://cdn.example.com/p1.jpg'] });
     expect((await put(9, { name: "Robert'); DROP TABLE users; --" })).body).toMatchObject({ name: "Robert'); DROP TABLE users; --", wechatId: 'wx-bob' });
     const read = await raw(server, 'GET', '/admin/users/9', { token: ADMIN });
-    expect(read.body).toMatchObject({ id: 9, name: "Robert'); DROP TABLE users; --", wechatId: 'wx-bob', photoUrls: ['/media/p1.jpg'] });
+    expect(read.body).toMatchObject({ id: 9, name: "Robert'); DROP TABLE users; --", wechatId: 'wx-bob', photoUrls: ['https://cdn.example.com/p1.jpg'] });
     expectError(await raw(server, 'GET', '/admin/users/90000007', { token: ADMIN }), 404, 'USER_NOT_FOUND');
 
     // Wrong or missing admin token, or a user's token: 401, and nothing changes.

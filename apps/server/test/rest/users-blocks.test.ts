@@ -1,6 +1,7 @@
 /** /users/presence, /users/me and /blocks through real HTTP, with bad input. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-app.js';
+import { smallPng, uploadImage } from '../hardening/media-support.js';
 import { BAD_PATH_IDS, expectError, expectNothingStored, raw, userFactory } from './rest-helpers.js';
 
 let server: TestServer;
@@ -44,12 +45,14 @@ describe('/users/me', () => {
   it('shows and updates my own profile, private fields included', async () => {
     const [a] = await users(1);
     expect((await server.api(a!.token, 'GET', '/users/me')).body).toMatchObject({ id: a!.id, name: `user${a!.id}`, wechatId: null, photoUrls: [] });
-    const updated = await server.api(a!.token, 'PUT', '/users/me', { wechatId: "wx'; --", photoUrls: ['/media/x.jpg'] });
+    // Profile photos are the user's own uploads.
+    const photo = (await uploadImage(server, a!.token, await smallPng())).body.url;
+    const updated = await server.api(a!.token, 'PUT', '/users/me', { wechatId: "wx'; --", photoUrls: [photo] });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ id: a!.id, wechatId: "wx'; --", photoUrls: ['/media/x.jpg'] });
+    expect(updated.body).toMatchObject({ id: a!.id, wechatId: "wx'; --", photoUrls: [photo] });
     expectError(await server.api(a!.token, 'PUT', '/users/me', { photoUrls: [1] }), 400, 'VALIDATION_FAILED');
     expectError(await raw(server, 'PUT', '/users/me', { token: a!.token, body: '{', contentType: 'application/json' }), 400, 'VALIDATION_FAILED');
-    expect((await server.api(a!.token, 'GET', '/users/me')).body.photoUrls).toEqual(['/media/x.jpg']);
+    expect((await server.api(a!.token, 'GET', '/users/me')).body.photoUrls).toEqual([photo]);
   });
 });
 
