@@ -3,6 +3,7 @@
 // fresh clone before anything is compiled, and starting a TypeScript runner would cost seconds.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,7 +101,8 @@ export function parleyBuildPlan(/** @type {string} */ root) {
   };
 }
 
-const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+// Node runs the real path of a script reached through a symbolic link; compare real paths.
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
 if (invokedDirectly) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   try {
