@@ -56,6 +56,12 @@ export interface SignalRFuzzOptions {
   peer: number;
   inputs: number;
   inputsPerConnection: number;
+  /**
+   * Send a connection's whole batch at once instead of one input per event-loop turn: the long
+   * run's way to many inputs per second. Inputs after a fatal one then check that the server
+   * ignores what follows its error; paced runs stop at the first error.
+   */
+  pipelined?: boolean;
   seed: number;
 }
 
@@ -118,12 +124,12 @@ export async function fuzzSignalR(options: SignalRFuzzOptions): Promise<FuzzRepo
     await socket.until(() => socket.items.length > 0 || !socket.isOpen, 5_000);
     const accepted = socket.items.length > 0 && Object.keys(socket.items[0]!).length === 0;
     const batchEnd = Math.min(inputs.length, next + options.inputsPerConnection);
-    for (; accepted && next < batchEnd && socket.isOpen && !refused(); next++) {
+    for (; accepted && next < batchEnd && socket.isOpen && (options.pipelined || !refused()); next++) {
       const { data, binary } = inputs[next]!;
       socket.send(data, binary);
       sent.push(data);
       report.inputs++;
-      await new Promise((resolve) => setImmediate(resolve));
+      if (!options.pipelined) await new Promise((resolve) => setImmediate(resolve));
     }
     // A refused mutated handshake used none of the batch; the next connection sends it.
     if (accepted || !mutateHandshake) next = batchEnd;

@@ -11,6 +11,12 @@ export interface SockjsFuzzOptions {
   peer: number;
   inputs: number;
   inputsPerConnection: number;
+  /**
+   * Send a connection's whole batch at once instead of one input per event-loop turn: the long
+   * run's way to many inputs per second. Inputs after a fatal one then check that the server
+   * ignores what follows its error; paced runs stop at the first error.
+   */
+  pipelined?: boolean;
   seed: number;
 }
 
@@ -62,11 +68,11 @@ export async function fuzzSockjsWebSocket(options: SockjsFuzzOptions): Promise<F
     await socket.until(() => output.frames.length > 0 || !socket.isOpen, 5_000);
     const ended = () => output.closeFrame !== null || !socket.isOpen;
     const batchEnd = Math.min(inputs.length, next + options.inputsPerConnection);
-    for (; next < batchEnd && !ended(); next++) {
+    for (; next < batchEnd && socket.isOpen && (options.pipelined || !ended()); next++) {
       socket.send(inputs[next]!, false);
       sent.push(inputs[next]!);
       report.inputs++;
-      await new Promise((resolve) => setImmediate(resolve));
+      if (!options.pipelined) await new Promise((resolve) => setImmediate(resolve));
     }
     next = batchEnd;
     const id = `probe-${connection}`;
@@ -90,35 +96,40 @@ export async function fuzzSockjsWebSocket(options: SockjsFuzzOptions): Promise<F
 }
 
 /**
- * SockJS `xhr_send` bodies on a live xhr session: every body is answered 204, 404 (the session
- * was closed by an earlier STOMP ERROR) or SockJS's own 500 "Broken JSON encoding." / "Payload
- * expected."; the session's next poll answers 200. Any other status is a finding.
+ * SockJS `xhr_send` bodies on live xhr sessions: every body is answered 204, 404 (the session
+ * was closed by an earlier STOMP ERROR), 413 with PAYLOAD_TOO_LARGE, or SockJS's own 500
+ * "Broken JSON encoding." / "Payload expected."; the session's next poll answers 200. Any other
+ * answer is a finding.
  */
-export async function fuzzSockjsXhrSend(options: SockjsFuzzOptions): Promise<FuzzReport> {
+export async function fuzzSockjsXhrSend(options: SockjsFuzzOptions & { sessionsAtOnce?: number }): Promise<FuzzReport> {
   const report = newReport('SockJS xhr_send');
   const inputs = fc.sample(envelopeInput(options.peer), { numRuns: options.inputs, seed: options.seed });
   let next = 0;
-  while (next < inputs.length) {
+  const session = async () => {
     report.connections++;
-    const session = `${options.url}${sessionPath()}`;
-    const opened = await fetch(`${session}/xhr`, { method: 'POST' });
+    const base = `${options.url}${sessionPath()}`;
+    const opened = await fetch(`${base}/xhr`, { method: 'POST' });
     const openText = await opened.text();
     if (opened.status !== 200 || !openText.startsWith('o')) throw new Error(`SockJS xhr session did not open: ${opened.status} ${openText}`);
-    const post = (body: string) => fetch(`${session}/xhr_send`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const post = (body: string) => fetch(`${base}/xhr_send`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
     await (await post(JSON.stringify([connectFrame(options.token)]))).arrayBuffer();
-    const batchEnd = Math.min(inputs.length, next + options.inputsPerConnection);
-    for (; next < batchEnd; next++) {
-      const body = inputs[next]!;
+    for (let sent = 0; sent < options.inputsPerConnection && next < inputs.length; sent++) {
+      const body = inputs[next++]!;
       const response = await post(body);
       const text = await response.text();
       report.inputs++;
       const protocolError = response.status === 500 && (text === 'Broken JSON encoding.' || text === 'Payload expected.');
-      if (response.status === 204 || response.status === 404 || protocolError) count(report, protocolError ? `500 ${text}` : String(response.status));
+      const tooLarge = response.status === 413 && text.includes('"code":"PAYLOAD_TOO_LARGE"');
+      if (response.status === 204 || response.status === 404 || protocolError || tooLarge) count(report, protocolError ? `500 ${text}` : String(response.status));
       else report.findings.push({ protocol: report.protocol, problem: `xhr_send answered ${response.status} ${text.slice(0, 200)}`, input: printable(body) });
     }
-    const poll = await fetch(`${session}/xhr`, { method: 'POST' });
+    const poll = await fetch(`${base}/xhr`, { method: 'POST' });
     const polled = await poll.text();
     if (poll.status !== 200 && poll.status !== 404) report.findings.push({ protocol: report.protocol, problem: `the session's poll answered ${poll.status} ${polled.slice(0, 200)}` });
-  }
+  };
+  const worker = async () => {
+    while (next < inputs.length) await session();
+  };
+  await Promise.all(Array.from({ length: options.sessionsAtOnce ?? 1 }, worker));
   return report;
 }
