@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { fromHubMessage, toHubSendDto } from './hub-message-mapping.js';
+import type { Message } from './model.js';
+import { toHubMessage } from './signalr.js';
+
+const base: Message = {
+  id: 7,
+  conversationId: 3,
+  seq: 12,
+  senderId: 1,
+  receiverId: 2,
+  messageType: 'TEXT',
+  content: 'hi',
+  extra: null,
+  status: 'NORMAL',
+  isRead: false,
+  clientMsgId: 'c-1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('hub message mapping', () => {
+  it('gives back the canonical message that toHubMessage started from', () => {
+    const voice: Message = { ...base, messageType: 'VOICE', content: 'https://x/v.m4a', extra: { durationMs: 2500 }, status: 'RECALLED' };
+    for (const message of [base, voice, { ...base, clientMsgId: null, extra: { w: 1 } }]) {
+      expect(fromHubMessage(toHubMessage(message))).toEqual(message);
+    }
+  });
+
+  it('turns a numeric tempId into a string clientMsgId, and whole seconds into durationMs without extra', () => {
+    const hub = { ...toHubMessage({ ...base, messageType: 'VOICE', extra: null }), voiceDuration: 4, tempId: 1700000000000 };
+    expect(fromHubMessage(hub)).toMatchObject({ clientMsgId: '1700000000000', extra: { durationMs: 4000 } });
+  });
+
+  it('builds the SendMessage dto with the type number, tempId and extra as a JSON string', () => {
+    expect(toHubSendDto({ receiverId: 2, messageType: 'EMOJI', content: 'smile', clientMsgId: 'c-9', extra: { a: 1 } })).toEqual({
+      receiverId: 2,
+      messageType: 9,
+      content: 'smile',
+      tempId: 'c-9',
+      extraData: '{"a":1}',
+    });
+  });
+});
