@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RawHub, RS, startSignalRServer } from '../support/signalr-client.js';
 
-/** Negotiate and the HTTP transports on the wire (protocols §3.1–§3.2, conformance 1, 4, 16, 17). */
+/** Negotiate and the HTTP transports on the wire (negotiate, transports, status codes). */
 describe('SignalR negotiate and HTTP transports', () => {
   it('negotiates version 1 with a distinct token, version 0 without one, and 401 without a valid token', async () => {
     await using server = await startSignalRServer();

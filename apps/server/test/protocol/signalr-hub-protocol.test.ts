@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHub, RS, startSignalRServer } from '../support/signalr-client.js';
 import type { TestServer } from '../support/test-app.js';
 
-/** The JSON hub protocol on raw WebSockets (protocols §3.3–§3.6, conformance 5–9, 11–13). */
+/** The JSON hub protocol on raw WebSockets (handshake, messages, invocations, keep-alive, close). */
 describe('SignalR hub protocol, raw', () => {
   let server: TestServer;
   let alice: string;

@@ -4,7 +4,7 @@ import { eventually } from '../support/test-app.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Stateful reconnect on the wire (protocols §3.8, conformance 18 and 20). */
+/** Stateful reconnect on the wire (Sequence, Ack, replay, reconnect window). */
 describe('SignalR stateful reconnect, raw', () => {
   it('numbers, acks and replays behind a Sequence; drops replayed calls; forgets the id after the window', async () => {
     await using server = await startSignalRServer({}, { ackIntervalMs: 100, statefulReconnectWindowMs: 1500 });

@@ -39,7 +39,7 @@ function arity(name: string, args: unknown[], min: number, max = min): void {
 }
 
 /**
- * The ChatHub of seed 2 over the domain services (contract §4): each method checks its
+ * The ChatHub that apps were written against, over the domain services: each method checks its
  * arguments once, acts as the authenticated user only, and returns the Completion result.
  * Keys are lower case: hub method names match in any case, as in ASP.NET Core.
  */
@@ -67,7 +67,7 @@ export function chatHub(services: Services, onSent: () => void): ReadonlyMap<str
         const result = await services.messaging.send(caller.userId, command, caller.sessionId);
         if (!result.duplicate) onSent();
         // A repeat stored and published nothing: still acknowledge it with MessageSent, since
-        // clients that send without invocationId (seed 2's mini-program) learn the id only so.
+        // clients that send without invocationId (hand-written mini-program clients) learn the id only so.
         else caller.echo(result.message);
         return { ...hubMessage(caller, result.message), ...(result.userSeq !== null ? { userSeq: result.userSeq } : {}) };
       } finally {

@@ -1,4 +1,4 @@
-/** The outcome of the first record of a connection (protocols §3.3). */
+/** The outcome of the first record of a connection (the handshake). */
 export type HandshakeResult = { ok: true; version: number } | { ok: false; error: string };
 
 const SUPPORTED_VERSIONS = [1, 2];

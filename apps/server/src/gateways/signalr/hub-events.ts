@@ -8,7 +8,7 @@ export interface HubEvent {
 }
 
 /**
- * A domain event as seen by one SignalR connection (contract §5): seed 2's event names and
+ * A domain event as seen by one SignalR connection: the ChatHub's event names and
  * shapes, plus `userSeq` when the change is in the recipient's update log. The connection whose
  * SendMessage caused a message gets `MessageSent`; every other connection gets `ReceiveMessage`.
  * `tempIdOf` gives back a tempId in the type the client sent it (a number stays a number).

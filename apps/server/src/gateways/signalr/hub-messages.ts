@@ -1,5 +1,5 @@
 /**
- * The JSON hub protocol's messages (protocols §3.4) as this server reads them. Unknown types
+ * The JSON hub protocol's messages as this server reads them. Unknown types
  * and unknown fields are ignored, as the protocol asks; a record that is not a JSON object with
  * a numeric `type`, or a known type with malformed fields, is a protocol error.
  */

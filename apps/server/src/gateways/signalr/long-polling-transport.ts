@@ -9,7 +9,7 @@ export interface LongPollingTimers {
 }
 
 /**
- * Long polling (protocols §3.2): each GET takes everything queued, or waits for data up to the
+ * Long polling: each GET takes everything queued, or waits for data up to the
  * poll timeout and then answers 200 empty. A second GET while one waits gets 409. After the
  * transport ended, queued data is still handed out once and every later poll gets 204.
  */

@@ -31,7 +31,7 @@ export async function authenticateRequest(runtime: SignalRRuntime, request: Fast
 }
 
 /**
- * `POST /hubs/chat/negotiate` (protocols §3.1): a new connection id and, for version 1, a
+ * `POST /hubs/chat/negotiate`: a new connection id and, for version 1, a
  * signed connection token that any node accepts for `unusedTokenTtlMs`. Stateful reconnect is
  * offered only when the client asked for it.
  */

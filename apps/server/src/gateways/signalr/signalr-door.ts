@@ -13,8 +13,8 @@ import { webSocketUpgrade } from './websocket-upgrade.js';
 export const HUB_PATH = '/hubs/chat';
 
 /**
- * The SignalR door (contract §4–§5, protocols §3): `POST /hubs/chat/negotiate`, WebSockets,
- * Server-Sent Events and long polling at `/hubs/chat`, the JSON hub protocol and seed 2's ChatHub.
+ * The SignalR door (docs/signalr.md): `POST /hubs/chat/negotiate`, WebSockets,
+ * Server-Sent Events and long polling at `/hubs/chat`, the JSON hub protocol and the ChatHub.
  * The send buffer comes from the configuration; other options from `context.options.signalr` (see SignalROptions).
  */
 export function openSignalRDoor(context: DoorContext): Door {

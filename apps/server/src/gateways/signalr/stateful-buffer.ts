@@ -1,5 +1,5 @@
 /**
- * Bookkeeping of stateful reconnect (protocols §3.8) for one connection, both directions.
+ * Bookkeeping of stateful reconnect for one connection, both directions.
  *
  * Outgoing: records of types 1–5 are numbered 1, 2, … and kept until the client Acks them;
  * after a resume they are replayed behind a Sequence message.

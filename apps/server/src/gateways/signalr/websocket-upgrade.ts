@@ -11,7 +11,7 @@ import { WebSocketTransport } from './websocket-transport.js';
 
 /**
  * WebSocket upgrades of `/hubs/chat`: with `?id=<token>` (after negotiate, or a stateful resume)
- * or without (skipNegotiation: hand-written clients such as seed 2's mini-program). The offered
+ * or without (skipNegotiation: hand-written clients such as mini-programs). The offered
  * subprotocol, if any, is selected, since clients that offer one abort when none is chosen.
  */
 export function webSocketUpgrade(runtime: SignalRRuntime) {
