@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 /** Where `npm run dev` forwards API and socket calls (a server started with `npm start`). */
 const apiTarget = process.env.PARLEY_DEV_API ?? 'http://127.0.0.1:8080';
-const apiPaths = ['/auth', '/messages', '/users', '/blocks', '/media', '/sync', '/healthz'];
+const apiPaths = ['/auth', '/config.json', '/messages', '/users', '/blocks', '/media', '/sync', '/healthz'];
 
 export default defineConfig({
   root: here('.'),

@@ -1,5 +1,6 @@
 /** Shared setup of the browser tests: a real server serving the built web client, and Chromium. */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -21,14 +22,14 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** The real server, in process, memory storage, serving apps/web/dist at `/`. */
-export async function startServer(): Promise<TestServer> {
+/** The real server, in process, memory storage, serving apps/web/dist at `/`; `env` adds settings. */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   // Typed loosely so that type-checking the web client does not pull in the server's sources.
   const { buildApp } = (await import(/* @vite-ignore */ `${serverSrc}app.ts`)) as {
     buildApp(config: unknown, overrides?: { logger?: boolean }): Promise<{ listen(): Promise<string>; shutdown(): Promise<void> }>;
   };
   const { loadConfig } = (await import(/* @vite-ignore */ `${serverSrc}config.ts`)) as { loadConfig(env: Record<string, string>): unknown };
-  const app = await buildApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: 'memory://' }), { logger: false });
+  const app = await buildApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: 'memory://', ...env }), { logger: false });
   const baseUrl = await app.listen();
   return { baseUrl, stop: () => app.shutdown() };
 }
@@ -57,4 +58,28 @@ export async function eventually(check: () => Promise<boolean>, what: string, ti
     if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A development token straight from the server (for seeding data over REST). */
+export async function devToken(baseUrl: string, userId: number, name: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, name }) });
+  if (!res.ok) throw new Error(`dev-token: HTTP ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** A REST call as the holder of `token`; throws on an error status. */
+export async function api<T>(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** Sends `count` text messages "`prefix` 1`suffix`" … "`prefix` count`suffix`" over REST. */
+export async function sendTexts(baseUrl: string, token: string, receiverId: number, prefix: string, count: number, suffix = ''): Promise<void> {
+  for (let i = 1; i <= count; i++) await api(baseUrl, token, 'POST', '/messages', { receiverId, messageType: 'TEXT', content: `${prefix} ${i}${suffix}`, clientMsgId: randomUUID() });
 }

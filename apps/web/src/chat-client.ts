@@ -11,6 +11,7 @@ export type ChatClient = Pick<
   | 'connect'
   | 'disconnect'
   | 'reconnectNow'
+  | 'dropConnection'
   | 'state'
   | 'userId'
   | 'send'
@@ -33,6 +34,7 @@ export type ChatClient = Pick<
   | 'unblock'
   | 'blockedUserIds'
   | 'uploadMedia'
+  | 'api'
 >;
 
 let current: ChatClient | null = null;
@@ -64,11 +66,56 @@ export function chatClient(): ChatClient {
   return current;
 }
 
-/** `GET /auth/config`: whether development sign-in is on. Unauthenticated, so not in the SDK. */
-export async function fetchAuthConfig(): Promise<{ devAuth: boolean }> {
-  const res = await fetch('/auth/config');
-  if (!res.ok) return { devAuth: false };
-  return (await res.json()) as { devAuth: boolean };
+/** How this server lets the web client sign in (served next to the client as `/config.json`). */
+export interface WebConfig {
+  devAuth: boolean;
+  tokenUrl: string | null;
+  frameAncestors: string[];
+}
+
+/** `GET /config.json`; a server without it (an older one behind `vite dev`) still answers `/auth/config`. */
+export async function fetchWebConfig(): Promise<WebConfig> {
+  const res = await fetch('/config.json', { cache: 'no-store' }).catch(() => null);
+  if (res?.ok) {
+    const body = (await res.json()) as Partial<WebConfig>;
+    return { devAuth: body.devAuth === true, tokenUrl: body.tokenUrl ?? null, frameAncestors: body.frameAncestors ?? ["'self'"] };
+  }
+  const fallback = await fetch('/auth/config').catch(() => null);
+  const devAuth = fallback?.ok ? ((await fallback.json()) as { devAuth: boolean }).devAuth : false;
+  return { devAuth, tokenUrl: null, frameAncestors: ["'self'"] };
+}
+
+/** A sign-in that failed for a reason the user must be told (`rejected`: the server refused the token). */
+export class SignInError extends Error {
+  constructor(
+    readonly reason: 'rejected' | 'token-url',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignInError';
+  }
+}
+
+/** `GET /users/me` with `token`: checks the token and tells whose it is before anything is wired. */
+export async function fetchOwnIdentity(token: string): Promise<{ id: number; name: string | null }> {
+  const res = await fetch('/users/me', { headers: { authorization: `Bearer ${token}` } });
+  if (res.status === 401 || res.status === 403) throw new SignInError('rejected', `HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`sign-in failed (HTTP ${res.status})`);
+  return (await res.json()) as { id: number; name: string | null };
+}
+
+/** Asks the host app for a token with its cookies (`credentials: "include"`); answers `{"token"}`. */
+export async function fetchHostToken(tokenUrl: string): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(tokenUrl, { credentials: 'include', headers: { accept: 'application/json' }, cache: 'no-store' });
+  } catch (error) {
+    throw new SignInError('token-url', (error as Error).message);
+  }
+  if (!res.ok) throw new SignInError('token-url', `HTTP ${res.status}`);
+  const body = (await res.json().catch(() => null)) as { token?: unknown } | null;
+  if (typeof body?.token !== 'string' || !body.token) throw new SignInError('token-url', 'no "token" in the answer');
+  return body.token;
 }
 
 /** `POST /auth/dev-token`: a development token for any user id. */

@@ -87,6 +87,16 @@ const en = {
   errorRecallWindow: 'Messages can only be recalled within 2 minutes.',
   dismiss: 'Dismiss',
   you: 'You',
+  offlineBanner: 'You are offline — messages will be sent when the network is back.',
+  waiting: 'Waiting for network',
+  invalidUserId: 'User id must be a whole number from 1 to {max}.',
+  chatWith: 'Chat with {name}',
+  messagesWith: 'Messages with {name}',
+  chatArea: 'Chat',
+  imageUnavailable: 'Image unavailable',
+  userMissing: 'There is no user with id {id}.',
+  tokenRejected: 'Sign-in failed: your access token was rejected (expired or not valid here). Open the chat again from your app.',
+  tokenUrlFailed: 'Could not get a sign-in token from your app ({reason}). Sign in to your app, then reload this page.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -173,6 +183,16 @@ const zh: Record<MessageKey, string> = {
   errorRecallWindow: '只能撤回 2 分钟内的消息。',
   dismiss: '关闭',
   you: '你',
+  offlineBanner: '网络已断开，恢复后消息会自动发送。',
+  waiting: '等待网络',
+  invalidUserId: '用户 ID 必须是 1 到 {max} 之间的整数。',
+  chatWith: '与 {name} 的聊天',
+  messagesWith: '与 {name} 的消息',
+  chatArea: '聊天',
+  imageUnavailable: '图片无法显示',
+  userMissing: '不存在 ID 为 {id} 的用户。',
+  tokenRejected: '登录失败：访问令牌被拒绝（已过期或在此无效）。请从你的应用重新打开聊天。',
+  tokenUrlFailed: '无法从你的应用获取登录令牌（{reason}）。请先登录你的应用，然后刷新此页面。',
 };
 
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -9,6 +9,9 @@ import { asChatClient, FakeChatClient, message } from './fake-chat-client.js';
 const ME = 7;
 
 beforeEach(async () => {
+  // The open chat and drafts are remembered per tab and browser; each test starts as a fresh one.
+  sessionStorage.clear();
+  localStorage.clear();
   const pinia = createPinia();
   setActivePinia(pinia);
   const fake = new FakeChatClient(ME);

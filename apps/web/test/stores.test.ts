@@ -16,6 +16,9 @@ async function signedIn(): Promise<void> {
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 beforeEach(() => {
+  // The open chat and drafts are remembered per tab and browser; each test starts as a fresh one.
+  sessionStorage.clear();
+  localStorage.clear();
   setActivePinia(createPinia());
   fake = new FakeChatClient(ME);
   installChatClient(asChatClient(fake));

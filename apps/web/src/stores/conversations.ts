@@ -20,6 +20,41 @@ export interface ConversationView {
   myReadUpToSeq: number;
   peerReadUpToSeq: number;
   typing: boolean;
+  /** The server knows no user with this id. */
+  missing?: boolean;
+}
+
+/**
+ * What to show of a peer's presence. The server reports users whose presence the caller may not
+ * see as offline with no last-seen time, so that pair means "unknown", never "offline"; and
+ * while this client is disconnected nothing it knows is current.
+ */
+export function presenceOf(row: Pick<ConversationView, 'online' | 'lastSeenAt'> | undefined, live: boolean): 'online' | 'offline' | 'unknown' {
+  if (!row || !live) return 'unknown';
+  if (row.online) return 'online';
+  return row.lastSeenAt ? 'offline' : 'unknown';
+}
+
+const OPEN_CHAT_KEY = 'parley-open-chat-';
+
+function rememberOpenChat(userId: number | null, peerId: number | null): void {
+  if (userId === null) return;
+  try {
+    if (peerId === null) sessionStorage.removeItem(OPEN_CHAT_KEY + userId);
+    else sessionStorage.setItem(OPEN_CHAT_KEY + userId, String(peerId));
+  } catch {
+    /* not remembered */
+  }
+}
+
+function rememberedOpenChat(userId: number | null): number | null {
+  if (userId === null) return null;
+  try {
+    const id = Number(sessionStorage.getItem(OPEN_CHAT_KEY + userId));
+    return Number.isSafeInteger(id) && id > 0 ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 function fromConversation(c: Conversation): ConversationView {
@@ -121,10 +156,36 @@ export const useConversationsStore = defineStore('conversations', () => {
     nextBefore.value = page.nextBefore;
   }
 
-  /** Opens the chat with `peerId` (creating an empty row for a new peer). */
+  /**
+   * Opens the chat with `peerId`. A peer without a conversation yet gets an empty row, and their
+   * name and avatar are fetched at once rather than after the first message.
+   */
   function open(peerId: number | null): void {
-    if (peerId !== null && !byPeer.value[peerId]) byPeer.value[peerId] = blank(peerId);
+    if (peerId !== null && !byPeer.value[peerId]) {
+      byPeer.value[peerId] = blank(peerId);
+      void fetchCard(peerId);
+    }
     activePeerId.value = peerId;
+    rememberOpenChat(myId.value, peerId);
+  }
+
+  async function fetchCard(peerId: number): Promise<void> {
+    try {
+      const card = await chatClient().api.request<{ name: string | null; avatarUrl: string | null }>('GET', `/users/${peerId}`);
+      const row = byPeer.value[peerId];
+      if (row && row.peerName === null) Object.assign(row, { peerName: card.name, avatarUrl: card.avatarUrl });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'USER_NOT_FOUND') {
+        const row = byPeer.value[peerId];
+        if (row) row.missing = true;
+      }
+    }
+  }
+
+  /** Reopens the chat this tab had open before a reload. */
+  function restoreOpenChat(): void {
+    const peerId = rememberedOpenChat(myId.value);
+    if (peerId !== null && activePeerId.value === null) open(peerId);
   }
 
   function peerOf(m: Pick<Message, 'senderId' | 'receiverId'>): number {
@@ -143,6 +204,8 @@ export const useConversationsStore = defineStore('conversations', () => {
     const peerId = peerOf(m);
     const row = (byPeer.value[peerId] ??= blank(peerId));
     if (row.peerName === null && loaded.value) scheduleRefresh();
+    // A first message opens the conversation, and with it the peer's presence to us.
+    if (row.id === null) void refreshPresenceOf([peerId]);
     row.id = m.conversationId;
     if (m.seq <= row.lastSeq) return false;
     row.lastSeq = m.seq;
@@ -203,8 +266,16 @@ export const useConversationsStore = defineStore('conversations', () => {
 
   /** Refreshes presence of everyone in the list (after a reconnect: presence is not logged). */
   async function refreshPresence(): Promise<void> {
-    const ids = Object.keys(byPeer.value).map(Number);
-    for (const p of await chatClient().presence(ids)) applyPresence(p);
+    await refreshPresenceOf(Object.keys(byPeer.value).map(Number));
+  }
+
+  async function refreshPresenceOf(ids: number[]): Promise<void> {
+    if (!ids.length) return;
+    try {
+      for (const p of await chatClient().presence(ids)) applyPresence(p);
+    } catch {
+      /* shown as unknown until the next change */
+    }
   }
 
   async function block(peerId: number): Promise<void> {
@@ -219,7 +290,7 @@ export const useConversationsStore = defineStore('conversations', () => {
 
   return {
     byPeer, activePeerId, blocked, loaded, nextBefore, myId, sorted, totalUnread, active,
-    reset, load, loadMore, open, peerOf, applyMessage, applyRead, applyRecall, applyPresence, applyTyping,
+    reset, load, loadMore, open, restoreOpenChat, peerOf, applyMessage, applyRead, applyRecall, applyPresence, applyTyping,
     markRead, refreshPresence, block, unblock,
   };
 });
