@@ -303,7 +303,7 @@ export class StompConnection implements ClientSession {
           ? new AppError('NOT_FOUND', `no handler for ${destination}`)
           : new AppError('FORBIDDEN', `SEND goes only to /app/chat.* destinations, not ${destination}`);
       }
-      if (body === INVALID_JSON) throw new AppError('VALIDATION_FAILED', 'body: not valid JSON');
+      if (body === INVALID_JSON) throw new AppError('VALIDATION_FAILED', 'body: not valid JSON in UTF-8');
       await handler(this.commandContext!, body);
     } catch (error) {
       this.pushError(error, destination, body);
@@ -411,10 +411,12 @@ export class StompConnection implements ClientSession {
 
 const INVALID_JSON = Symbol('invalid JSON');
 
+// Fatal: a body that is not UTF-8 is refused rather than stored with U+FFFD in place of its bytes.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function parseJson(body: Uint8Array): unknown {
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   try {
-    return JSON.parse(text);
+    return JSON.parse(STRICT_UTF8.decode(body));
   } catch {
     return INVALID_JSON;
   }
