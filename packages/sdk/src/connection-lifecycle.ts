@@ -2,7 +2,7 @@ import type { TypedEmitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import type { ParleyEvents } from './events.js';
 import type { OutboxSender } from './outbox-sender.js';
-import type { ConnectionState, StompConnection } from './stomp-connection.js';
+import type { ConnectionState, RealtimeConnection } from './realtime-connection.js';
 import type { TypingThrottle } from './typing-throttle.js';
 import type { UpdateSequencer } from './update-sequencer.js';
 
@@ -13,7 +13,7 @@ export interface ConnectionLifecycleOptions {
 
 /**
  * @internal
- * The client's side of the STOMP session's life: reports its states, and after every CONNECTED
+ * The client's side of the realtime session's life: reports its states, and after every connect
  * holds the outbox back until the `/sync` that follows is done, because that sync may already
  * acknowledge items whose SEND went unanswered. `start` resolves at the first such point.
  */
@@ -23,7 +23,7 @@ export class ConnectionLifecycle {
   private removeNetworkWatch: (() => void) | null = null;
 
   constructor(
-    private readonly connection: StompConnection,
+    private readonly connection: RealtimeConnection,
     private readonly emitter: TypedEmitter<ParleyEvents>,
     private readonly updates: UpdateSequencer,
     private readonly sender: OutboxSender,
@@ -36,12 +36,12 @@ export class ConnectionLifecycle {
     return this.stateValue;
   }
 
-  /** Connected, and the sync after CONNECTED is done. */
+  /** Connected, and the sync after connecting is done. */
   get ready(): boolean {
     return this.stateValue === 'connected' && this.caughtUp;
   }
 
-  /** Starts connecting; resolves at the first CONNECTED (after its sync), rejects if stopped first. */
+  /** Starts connecting; resolves at the first connect (after its sync), rejects if stopped first. */
   start(): Promise<void> {
     const connected = new Promise<void>((resolve, reject) => {
       const offSynced = this.emitter.on('synced', () => {

@@ -1,7 +1,7 @@
 import type { ExchangeAnswer, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
 import type { ParleyError } from './errors.js';
-import type { OutboxItem } from './outbox.js';
-import type { ConnectionState } from './stomp-connection.js';
+import type { OutboxItem } from './outbox-item.js';
+import type { ConnectionState } from './realtime-connection.js';
 
 /** How a message reached the client: a live push, the `/sync` repair, or the echo of a repeated send. */
 export interface MessageMeta {

@@ -6,13 +6,14 @@
  */
 export { ParleyClient, type ParleyClientOptions, type SendInput } from './parley-client.js';
 export type { ParleyEvents, MessageMeta, UpdateMeta } from './events.js';
-export type { ConnectionState } from './stomp-connection.js';
+export type { ConnectionState } from './realtime-connection.js';
 export { ParleyError, type SdkErrorCode } from './errors.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
 export { BoundedIdSet } from './bounded-id-set.js';
 export { TypedEmitter, type Listener } from './emitter.js';
 export { fetchHttp, miniProgramHttp, type HttpTransport, type HttpRequest, type HttpResponse, type MiniProgramRequestApi } from './http-transport.js';
-export { Outbox, newClientMsgId, type OutboxItem, type OutboxState } from './outbox.js';
+export { Outbox, newClientMsgId } from './outbox.js';
+export type { OutboxBody, OutboxItem, OutboxState } from './outbox-item.js';
 export {
   MemoryOutboxStorage,
   LocalStorageOutboxStorage,

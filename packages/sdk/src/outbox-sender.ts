@@ -2,9 +2,10 @@ import type { Message } from '@parley/protocol';
 import type { TypedEmitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import type { ParleyEvents } from './events.js';
-import type { Outbox, OutboxItem } from './outbox.js';
+import type { OutboxItem } from './outbox-item.js';
+import type { Outbox } from './outbox.js';
 import { MAX_SEND_BODY_BYTES, sendBodyBytes } from './send-checks.js';
-import type { StompConnection } from './stomp-connection.js';
+import type { RealtimeConnection } from './realtime-connection.js';
 
 const TRANSIENT_SEND_ERRORS = new Set(['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL']);
 
@@ -16,18 +17,17 @@ export interface OutboxSenderLimits {
 
 /**
  * @internal
- * Drives the outbox over the wire: writes due items as SENDs while `canWrite` (connected and
+ * Drives the outbox over the wire: writes due items while `canWrite` (connected and
  * synced) holds, writes again after `ackTimeoutMs` without an answer, wakes at the next retry time,
  * and settles items from the server's answers (the stored message, or an error push).
  */
 export class OutboxSender {
   private readonly ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private dueTimer: ReturnType<typeof setTimeout> | null = null;
-  private receiptCounter = 0;
 
   constructor(
     private readonly outbox: Outbox,
-    private readonly connection: StompConnection,
+    private readonly connection: RealtimeConnection,
     private readonly emitter: TypedEmitter<ParleyEvents>,
     private readonly canWrite: () => boolean,
     private readonly limits: OutboxSenderLimits,
@@ -39,11 +39,10 @@ export class OutboxSender {
     for (const item of this.outbox.due(this.limits.maxInFlight ?? 32)) {
       if (sendBodyBytes(item.body) > MAX_SEND_BODY_BYTES) {
         // Left by an older run: the server would end the connection on every attempt.
-        this.outbox.fail(item.clientMsgId, { code: 'PAYLOAD_TOO_LARGE', message: 'the message does not fit in one STOMP frame' });
+        this.outbox.fail(item.clientMsgId, { code: 'PAYLOAD_TOO_LARGE', message: 'the message does not fit in one frame' });
         continue;
       }
-      const receiptId = `send-${++this.receiptCounter}`;
-      const ok = this.connection.publish('/app/chat.send', item.body, { id: receiptId, onReceipt: () => undefined });
+      const ok = this.connection.sendMessage(item.body);
       if (!ok) break;
       this.outbox.markSending(item.clientMsgId);
       this.armAckTimer(item.clientMsgId);

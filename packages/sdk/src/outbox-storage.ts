@@ -1,4 +1,4 @@
-import type { OutboxItem } from './outbox.js';
+import type { OutboxItem } from './outbox-item.js';
 
 /**
  * Where the outbox keeps messages that are not yet acknowledged, so they survive reconnects and

@@ -1,30 +1,8 @@
-import type { Message, SendMessageBody } from '@parley/protocol';
+import type { Message } from '@parley/protocol';
+import type { OutboxBody, OutboxItem } from './outbox-item.js';
 import type { OutboxStorage } from './outbox-storage.js';
 
-/**
- * Life of an outgoing message: `queued` (waiting for a connection or its retry time) → `sending`
- * (SEND written, no answer yet) → `sent` (the server's stored message arrived) or `failed` (the
- * server refused it for good; `retry` queues it again, `discard` drops it).
- */
-export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed';
-
-/** One outgoing message. Plain JSON so that any storage can keep it. */
-export interface OutboxItem {
-  /** The sender's own id of the message; the server makes a repeat with this id a no-op. */
-  clientMsgId: string;
-  body: SendMessageBody & { clientMsgId: string };
-  /** When the app sent it, epoch ms; outbox order. */
-  createdAt: number;
-  /** SENDs written so far. */
-  attempts: number;
-  state: OutboxState;
-  /** Not to be sent before this time, epoch ms (rate limit or retry delay). */
-  notBefore: number;
-  /** Why the last attempt failed. */
-  error: { code: string; message: string } | null;
-  /** The stored message, once `sent`. */
-  message: Message | null;
-}
+export type { OutboxBody, OutboxItem, OutboxState } from './outbox-item.js';
 
 /** Generates a clientMsgId: unique per sender, ≤ 64 characters. */
 export function newClientMsgId(): string {
@@ -60,7 +38,7 @@ export class Outbox {
   }
 
   /** Adds a message, persisted before this resolves. A clientMsgId already present returns that item. */
-  async add(body: SendMessageBody & { clientMsgId: string }): Promise<OutboxItem> {
+  async add(body: OutboxBody): Promise<OutboxItem> {
     const existing = this.items.get(body.clientMsgId);
     if (existing) return existing;
     const item: OutboxItem = {

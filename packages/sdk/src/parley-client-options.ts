@@ -9,8 +9,15 @@ import type { Uploader } from './upload.js';
 export interface ParleyClientOptions {
   /** Server origin, e.g. `https://chat.example.com`. Default: the page's origin ('' = relative URLs). */
   baseUrl?: string;
+  /**
+   * The realtime protocol: `stomp` (the `/ws` door, default) or `signalr` (the `/hubs/chat` door,
+   * JSON hub protocol over WebSockets). Both give the same API, outbox, dedup and gap repair.
+   */
+  transport?: 'stomp' | 'signalr';
   /** STOMP WebSocket URL. Default: `baseUrl` with ws/wss and path `/ws`. */
   wsUrl?: string;
+  /** SignalR hub URL (http or https; negotiate is POSTed below it). Default: `baseUrl` + `/hubs/chat`. */
+  hubUrl?: string;
   /** Supplies the access token; called before every (re)connect and after a 401. */
   token: TokenProvider;
   /** Opens sockets. Default: the global WebSocket. Node 20: `nodeSocketFactory(WebSocket)` from `ws`. */
@@ -23,9 +30,11 @@ export interface ParleyClientOptions {
   outboxStorage?: OutboxStorage;
   /** Reconnect delays (exponential with jitter). Defaults: 500 ms initial, 30 s cap, factor 2, jitter 0.5. */
   reconnect?: BackoffOptions;
-  /** STOMP heart-beat in both directions, ms (default 10000; 0 turns it off). */
+  /** STOMP heart-beat in both directions, or the SignalR Ping interval, ms (default 10000; 0 turns it off). */
   heartbeatMs?: number;
-  /** A connect attempt that has not reached CONNECTED after this long is abandoned, ms (default 10000). */
+  /** SignalR only: nothing received for this long means the connection is dead and is replaced, ms (default 30000). */
+  serverTimeoutMs?: number;
+  /** A connect attempt that is not established after this long is abandoned, ms (default 10000). */
   connectTimeoutMs?: number;
   /** A SEND without an answer after this long is written again (same clientMsgId), ms (default 10000). */
   ackTimeoutMs?: number;
@@ -39,7 +48,7 @@ export interface ParleyClientOptions {
   syncPageSize?: number;
   /** Reconnect at once when the browser reports it is back online (default true where `window` exists). */
   watchNetwork?: boolean;
-  /** Receives stompjs debug lines. */
+  /** Receives the transport's debug lines. */
   debug?: (line: string) => void;
 }
 
@@ -53,4 +62,8 @@ export function deriveWsUrl(baseUrl: string): string {
   if (baseUrl) return `${baseUrl.replace(/^http/, 'ws')}/ws`;
   const { protocol, host } = (globalThis as unknown as { location: { protocol: string; host: string } }).location;
   return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/ws`;
+}
+
+export function deriveHubUrl(baseUrl: string): string {
+  return `${baseUrl}/hubs/chat`;
 }

@@ -1,4 +1,5 @@
 import {
+  fromHubMessage,
   LIMITS,
   type ConversationPage,
   type ExchangeKind,
@@ -7,22 +8,26 @@ import {
   type PresenceItem,
   type SendableMessageType,
   type UploadedMedia,
+  type WireHubMessage,
 } from '@parley/protocol';
 import { Backoff } from './backoff.js';
 import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { TypedEmitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import type { ParleyEvents } from './events.js';
-import { fetchHttp } from './http-transport.js';
+import { fetchHttp, type HttpTransport } from './http-transport.js';
+import type { OutboxItem } from './outbox-item.js';
 import { OutboxSender } from './outbox-sender.js';
 import { MemoryOutboxStorage } from './outbox-storage.js';
-import { newClientMsgId, Outbox, type OutboxItem } from './outbox.js';
-import { defaultBaseUrl, deriveWsUrl, type ParleyClientOptions } from './parley-client-options.js';
-import { PUSH_DESTINATIONS, PushRouter } from './push-router.js';
+import { newClientMsgId, Outbox } from './outbox.js';
+import { defaultBaseUrl, deriveHubUrl, deriveWsUrl, type ParleyClientOptions } from './parley-client-options.js';
+import { PushRouter } from './push-router.js';
+import type { ConnectionState, RealtimeConnection, RealtimeHooks } from './realtime-connection.js';
 import { RestApi, type HistoryOptions, type OwnProfile, type ProfileUpdate, type ReadResult, type WithUserSeq } from './rest-api.js';
 import { checkFrameSize, validateContent } from './send-checks.js';
+import { SignalRConnection } from './signalr-connection.js';
 import { browserSocketFactory } from './socket-factory.js';
-import { StompConnection, type ConnectionState } from './stomp-connection.js';
+import { StompConnection } from './stomp-connection.js';
 import { TokenSource } from './token-source.js';
 import { TypingThrottle } from './typing-throttle.js';
 import { UpdateSequencer } from './update-sequencer.js';
@@ -40,7 +45,8 @@ export interface SendInput {
 }
 
 /**
- * A Parley connection for one signed-in user: live pushes over STOMP, everything else over REST.
+ * A Parley connection for one signed-in user: live pushes over STOMP (or SignalR with
+ * `transport: 'signalr'`), everything else over REST.
  *
  * Guarantees to the app: every message is emitted once (dedup by id); read marks, recalls and
  * exchange answers are applied in the user's update order without gaps (a missed push is repaired
@@ -60,7 +66,9 @@ export class ParleyClient {
   readonly api: RestApi;
   private readonly emitter = new TypedEmitter<ParleyEvents>();
   private readonly tokens: TokenSource;
-  private readonly connection: StompConnection;
+  private readonly connection: RealtimeConnection;
+  /** Set with `transport: 'signalr'`: read marks, exchange requests and recalls go through the hub while connected. */
+  private readonly hub: SignalRConnection | null;
   private readonly outbox: Outbox;
   private readonly updates: UpdateSequencer;
   private readonly sender: OutboxSender;
@@ -90,25 +98,28 @@ export class ParleyClient {
       pageSize: Math.min(options.syncPageSize ?? 500, LIMITS.syncMaxLimit),
       initialUserSeq: options.initialUserSeq ?? null,
     });
-    this.connection = new StompConnection(
-      {
-        url: options.wsUrl ?? deriveWsUrl(baseUrl),
-        socketFactory: options.socketFactory ?? browserSocketFactory(),
-        tokens: this.tokens,
-        backoff: new Backoff(options.reconnect),
-        heartbeatMs: options.heartbeatMs ?? 10_000,
-        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        destinations: PUSH_DESTINATIONS,
-        ...(options.debug ? { debug: options.debug } : {}),
-      },
-      {
-        onState: (state) => this.lifecycle.onState(state),
-        onConnected: () => void this.lifecycle.afterConnect(),
-        onDisconnected: () => this.lifecycle.afterDisconnect(),
-        onFrame: (destination, body, headers) => this.router.route(destination, body, headers),
-        onError: (error) => this.emitter.emit('error', error),
-      },
-    );
+    const hooks: RealtimeHooks = {
+      onState: (state) => this.lifecycle.onState(state),
+      onConnected: () => void this.lifecycle.afterConnect(),
+      onDisconnected: () => this.lifecycle.afterDisconnect(),
+      onPush: (push) => this.router.route(push),
+      onError: (error) => this.emitter.emit('error', error),
+    };
+    this.hub = options.transport === 'signalr' ? this.signalRConnection(baseUrl, options, hooks, options.http ?? fetchHttp()) : null;
+    this.connection =
+      this.hub ??
+      new StompConnection(
+        {
+          url: options.wsUrl ?? deriveWsUrl(baseUrl),
+          socketFactory: options.socketFactory ?? browserSocketFactory(),
+          tokens: this.tokens,
+          backoff: new Backoff(options.reconnect),
+          heartbeatMs: options.heartbeatMs ?? 10_000,
+          connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+          ...(options.debug ? { debug: options.debug } : {}),
+        },
+        hooks,
+      );
     this.sender = new OutboxSender(this.outbox, this.connection, this.emitter, () => this.lifecycle.ready, options);
     this.router = new PushRouter(this.emitter, this.updates, this.sender);
     this.lifecycle = new ConnectionLifecycle(this.connection, this.emitter, this.updates, this.sender, this.typingThrottle, (error) => this.reportError(error), options);
@@ -239,7 +250,17 @@ export class ParleyClient {
   setTyping(receiverId: number, typing: boolean): void {
     if (this.lifecycle.state !== 'connected') return;
     if (!this.typingThrottle.shouldSend(receiverId, typing)) return;
-    this.connection.publish('/app/chat.typing', { receiverId, typing });
+    this.connection.typing(receiverId, typing);
+  }
+
+  /**
+   * Calls a method of the SignalR hub by name and resolves with its result in the hub's own shape
+   * (docs/signalr.md). Only with `transport: 'signalr'`; rejects with NETWORK while disconnected.
+   * Prefer the typed helpers: this is for hub methods they do not cover.
+   */
+  invokeHub(method: string, ...args: unknown[]): Promise<unknown> {
+    if (!this.hub) return Promise.reject(new ParleyError('VALIDATION_FAILED', "invokeHub needs transport: 'signalr'"));
+    return this.hub.invoke(method, args);
   }
 
   // ── REST helpers ─────────────────────────────────────────────────────────
@@ -276,13 +297,20 @@ export class ParleyClient {
     return this.api.history(peerUserId, { beforeSeq: oldestSeq, limit });
   }
 
-  /** Marks a conversation read up to `upToSeq` (default: all); the peer gets a read receipt. */
-  markRead(conversationId: number, upToSeq?: number): Promise<ReadResult> {
+  /** Marks a conversation read up to `upToSeq` (default: all); the peer gets a read receipt. Over SignalR through the hub while connected. */
+  async markRead(conversationId: number, upToSeq?: number): Promise<ReadResult> {
+    const hub = this.connectedHub();
+    if (hub) {
+      const result = (await hub.invoke('MarkAsRead', upToSeq === undefined ? [conversationId] : [conversationId, upToSeq])) as Record<string, number>;
+      return withUserSeq({ conversationId: Number(result.sessionId), readUpToSeq: Number(result.readUpToSeq), unreadCount: Number(result.unreadCount) }, result);
+    }
     return this.api.markRead(conversationId, upToSeq);
   }
 
   /** Asks the peer to swap WeChat ids or photos (needs my own on file: PROFILE_INCOMPLETE otherwise). */
   requestExchange(receiverId: number, kind: ExchangeKind): Promise<WithUserSeq<Message>> {
+    const hub = this.connectedHub();
+    if (hub) return this.hubMessageCall(hub, kind === 'WECHAT' ? 'ExchangeWeChat' : 'ExchangePhoto', [receiverId]);
     return this.api.requestExchange(receiverId, kind);
   }
 
@@ -293,6 +321,8 @@ export class ParleyClient {
 
   /** Recalls my message (within 2 minutes). */
   recall(messageId: number): Promise<WithUserSeq<Message>> {
+    const hub = this.connectedHub();
+    if (hub) return this.hubMessageCall(hub, 'RecallMessage', [messageId]);
     return this.api.recall(messageId);
   }
 
@@ -340,6 +370,33 @@ export class ParleyClient {
 
   // ── internals ────────────────────────────────────────────────────────────
 
+  private signalRConnection(baseUrl: string, options: ParleyClientOptions, hooks: RealtimeHooks, http: HttpTransport): SignalRConnection {
+    return new SignalRConnection(
+      {
+        hubUrl: options.hubUrl ?? deriveHubUrl(baseUrl),
+        socketFactory: options.socketFactory ?? browserSocketFactory(),
+        http,
+        tokens: this.tokens,
+        backoff: new Backoff(options.reconnect),
+        pingIntervalMs: options.heartbeatMs ?? 10_000,
+        serverTimeoutMs: options.serverTimeoutMs ?? 30_000,
+        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+        ...(options.debug ? { debug: options.debug } : {}),
+      },
+      hooks,
+    );
+  }
+
+  /** The SignalR connection when it is up; null over STOMP or while disconnected (REST answers then). */
+  private connectedHub(): SignalRConnection | null {
+    return this.hub !== null && this.hub.current === 'connected' ? this.hub : null;
+  }
+
+  private async hubMessageCall(hub: SignalRConnection, method: string, args: unknown[]): Promise<WithUserSeq<Message>> {
+    const result = (await hub.invoke(method, args)) as WireHubMessage & { userSeq?: number };
+    return withUserSeq(fromHubMessage(result), result);
+  }
+
   private loadOutbox(): Promise<void> {
     this.outboxLoaded ??= this.outbox.load().catch((error: unknown) => this.reportError(error));
     return this.outboxLoaded;
@@ -348,4 +405,8 @@ export class ParleyClient {
   private reportError(error: unknown): void {
     this.emitter.emit('error', error instanceof ParleyError ? error : new ParleyError('NETWORK', String(error), { cause: error }));
   }
+}
+
+function withUserSeq<T extends object>(value: T, from: { userSeq?: unknown }): WithUserSeq<T> {
+  return typeof from.userSeq === 'number' ? { ...value, userSeq: from.userSeq } : value;
 }

@@ -1,28 +1,14 @@
 import type { Message, SyncEvent } from '@parley/protocol';
 import { BoundedIdSet } from './bounded-id-set.js';
 import type { TypedEmitter } from './emitter.js';
-import { ParleyError } from './errors.js';
 import type { MessageMeta, ParleyEvents } from './events.js';
 import type { OutboxSender } from './outbox-sender.js';
+import type { RealtimePush } from './realtime-connection.js';
 import type { UpdateSequencer } from './update-sequencer.js';
-
-const DESTINATIONS = {
-  '/user/queue/messages': 'message',
-  '/user/queue/read': 'read',
-  '/user/queue/typing': 'typing',
-  '/user/queue/presence': 'presence',
-  '/user/queue/recalls': 'recall',
-  '/user/queue/exchange': 'exchange',
-  '/user/queue/errors': 'error',
-} as const;
-type PushKind = (typeof DESTINATIONS)[keyof typeof DESTINATIONS];
-
-/** @internal The user queues to subscribe after every CONNECTED. */
-export const PUSH_DESTINATIONS: readonly string[] = Object.keys(DESTINATIONS);
 
 /**
  * @internal
- * Turns STOMP frames and `/sync` events into the client's typed events. Logged changes (those with
+ * Turns live pushes (from either transport) and `/sync` events into the client's typed events. Logged changes (those with
  * a user-seq) go through the UpdateSequencer so that they reach the app in order and without gaps;
  * messages are emitted once per id, and settle my outbox items on the way.
  */
@@ -35,41 +21,27 @@ export class PushRouter {
     private readonly sender: OutboxSender,
   ) {}
 
-  route(destination: string, text: string, headers: Record<string, string>): void {
-    const kind: PushKind | undefined = DESTINATIONS[destination as keyof typeof DESTINATIONS];
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      this.emitter.emit('error', new ParleyError('INTERNAL', `unparsable push on ${destination}`));
-      return;
-    }
-    const userSeqHeader = headers['user-seq'];
-    const userSeq = userSeqHeader !== undefined && /^\d+$/.test(userSeqHeader) ? Number(userSeqHeader) : null;
-    switch (kind) {
+  route(push: RealtimePush): void {
+    switch (push.kind) {
       case 'typing':
-        this.emitter.emit('typing', body as ParleyEvents['typing'][0]);
+        this.emitter.emit('typing', push.data);
         return;
       case 'presence':
-        this.emitter.emit('presence', body as ParleyEvents['presence'][0]);
+        this.emitter.emit('presence', push.data);
         return;
-      case 'error': {
-        const error = ParleyError.fromBody(body);
-        this.sender.refuse(error);
-        this.emitter.emit('error', error);
+      case 'error':
+        this.sender.refuse(push.error);
+        this.emitter.emit('error', push.error);
         return;
-      }
       case 'message':
       case 'read':
       case 'recall':
       case 'exchange': {
-        const event = { userSeq: userSeq ?? 0, type: kind, data: body } as SyncEvent;
-        if (userSeq === null) this.applyUnlogged(event);
+        const event = { userSeq: push.userSeq ?? 0, type: push.kind, data: push.data } as SyncEvent;
+        if (push.userSeq === null) this.applyUnlogged(event);
         else this.updates.receive(event);
         return;
       }
-      case undefined:
-        return;
     }
   }
 

@@ -14,7 +14,7 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
 }
 
-/** Opens a socket to `url` offering the STOMP subprotocols `protocols`. */
+/** Opens a socket to `url` offering the subprotocols `protocols` (STOMP's versions; none for SignalR). */
 export type SocketFactory = (url: string, protocols: string[]) => WebSocketLike;
 
 /** Uses the global `WebSocket` (browsers, Node ≥ 22, Deno, Bun). */
@@ -117,7 +117,8 @@ const activeSockets = new WeakMap<MiniProgramSocketApi, WebSocketLike>();
 export function miniProgramSocketFactory(api: MiniProgramSocketApi): SocketFactory {
   return (url, protocols) => {
     activeSockets.get(api)?.close(1000, 'replaced');
-    const task = api.connectSocket({ url, protocols, complete: () => undefined });
+    // An empty list (SignalR offers no subprotocol) is refused by some base libraries: leave it out.
+    const task = api.connectSocket({ url, ...(protocols.length > 0 ? { protocols } : {}), complete: () => undefined });
     const socket = new SocketTaskAdapter(url, task);
     activeSockets.set(api, socket);
     return socket;

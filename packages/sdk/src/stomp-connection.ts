@@ -1,24 +1,11 @@
 import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
 import type { Backoff } from './backoff.js';
 import { ParleyError } from './errors.js';
+import type { OutboxBody } from './outbox-item.js';
+import type { ConnectionState, RealtimeConnection, RealtimeHooks } from './realtime-connection.js';
 import type { SocketFactory } from './socket-factory.js';
+import { decodeStompPush, STOMP_PUSH_QUEUES } from './stomp-push-decoder.js';
 import type { TokenSource } from './token-source.js';
-
-/**
- * `idle` before `connect()`; `connecting` during the first attempt; `connected` once STOMP
- * CONNECTED arrived; `reconnecting` while waiting for or making a later attempt; `closed` after
- * `disconnect()`.
- */
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
-
-/** @internal What the client needs from the STOMP layer. */
-export interface StompConnectionHooks {
-  onState(state: ConnectionState): void;
-  onConnected(): void;
-  onDisconnected(): void;
-  onFrame(destination: string, body: string, headers: Record<string, string>): void;
-  onError(error: ParleyError): void;
-}
 
 /** @internal Options of StompConnection. */
 export interface StompConnectionOptions {
@@ -28,7 +15,6 @@ export interface StompConnectionOptions {
   backoff: Backoff;
   heartbeatMs: number;
   connectTimeoutMs: number;
-  destinations: readonly string[];
   debug?: (message: string) => void;
 }
 
@@ -41,16 +27,17 @@ const STOMP_PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
  * `beforeConnect` so that stompjs' own fixed delay is a no-op), fetches a token before every
  * attempt, and subscribes the user queues after every CONNECTED.
  */
-export class StompConnection {
+export class StompConnection implements RealtimeConnection {
   private readonly client: Client;
   private state: ConnectionState = 'idle';
   private attempted = false;
   private wake: (() => void) | null = null;
   private active = false;
+  private receiptCounter = 0;
 
   constructor(
     private readonly options: StompConnectionOptions,
-    private readonly hooks: StompConnectionHooks,
+    private readonly hooks: RealtimeHooks,
   ) {
     const client = new Client({
       webSocketFactory: () => options.socketFactory(options.url, STOMP_PROTOCOLS) as never,
@@ -99,8 +86,16 @@ export class StompConnection {
     this.client.forceDisconnect();
   }
 
+  sendMessage(body: OutboxBody): boolean {
+    return this.publish('/app/chat.send', body, { id: `send-${++this.receiptCounter}`, onReceipt: () => undefined });
+  }
+
+  typing(receiverId: number, typing: boolean): boolean {
+    return this.publish('/app/chat.typing', { receiverId, typing });
+  }
+
   /** Writes a SEND; false when not connected. `receipt` asks for a RECEIPT, reported to `onReceipt`. */
-  publish(destination: string, body: unknown, receipt?: { id: string; onReceipt: () => void }): boolean {
+  private publish(destination: string, body: unknown, receipt?: { id: string; onReceipt: () => void }): boolean {
     if (this.state !== 'connected' || !this.client.connected) return false;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (receipt) {
@@ -138,10 +133,11 @@ export class StompConnection {
 
   private connected(): void {
     this.options.backoff.reset();
-    for (const destination of this.options.destinations) {
-      this.client.subscribe(destination, (message: IMessage) =>
-        this.hooks.onFrame(destination, message.body, message.headers as Record<string, string>),
-      );
+    for (const destination of STOMP_PUSH_QUEUES) {
+      this.client.subscribe(destination, (message: IMessage) => {
+        const push = decodeStompPush(destination, message.body, message.headers as Record<string, string>);
+        if (push) this.hooks.onPush(push);
+      });
     }
     this.setState('connected');
     this.hooks.onConnected();

@@ -110,10 +110,13 @@ export class FlakyNetwork {
   offline = false;
   readonly dropUserSeqs = new Set<number>();
   readonly dropped: number[] = [];
+  /** Every URL a socket was opened to, in order. */
+  readonly opened: string[] = [];
   private readonly sockets = new Set<WebSocket>();
 
   factory(): SocketFactory {
     return (url, protocols) => {
+      this.opened.push(url);
       const ws = new WebSocket(this.offline ? 'ws://127.0.0.1:9/ws' : url, protocols);
       this.sockets.add(ws);
       ws.on('close', () => this.sockets.delete(ws));
@@ -146,7 +149,8 @@ export class FlakyNetwork {
     ws.onerror = (e) => wrapper.onerror?.(e);
     ws.onmessage = (e) => {
       const text = typeof e.data === 'string' ? e.data : Buffer.from(e.data as ArrayBuffer).toString('utf8');
-      const match = /\nuser-seq:(\d+)\n/.exec(text);
+      // STOMP carries the number in a header, the SignalR door in the event's argument.
+      const match = /\nuser-seq:(\d+)\n/.exec(text) ?? /"userSeq":(\d+)[,}]/.exec(text);
       if (match && this.dropUserSeqs.has(Number(match[1]))) {
         this.dropUserSeqs.delete(Number(match[1]));
         this.dropped.push(Number(match[1]));

@@ -1,0 +1,56 @@
+import type { ExchangeAnswer, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
+import type { ParleyError } from './errors.js';
+import type { OutboxBody } from './outbox-item.js';
+
+/**
+ * `idle` before `connect()`; `connecting` during the first attempt; `connected` once the session
+ * is established (STOMP CONNECTED, or the SignalR handshake answered); `reconnecting` while
+ * waiting for or making a later attempt; `closed` after `disconnect()`.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/**
+ * @internal
+ * What a live connection delivers, already in the canonical shapes whatever the wire spoke.
+ * `userSeq` is the change's number in my update log, null when it came without one (the echo of
+ * a repeated send). `error` is a refusal pushed by the server; when it names a `clientMsgId` it
+ * answers that outbox item's send.
+ */
+export type RealtimePush =
+  | { kind: 'message'; data: Message; userSeq: number | null }
+  | { kind: 'read'; data: ReadReceipt; userSeq: number | null }
+  | { kind: 'recall'; data: RecallNotice; userSeq: number | null }
+  | { kind: 'exchange'; data: ExchangeAnswer; userSeq: number | null }
+  | { kind: 'typing'; data: TypingNotice }
+  | { kind: 'presence'; data: PresenceChange }
+  | { kind: 'error'; error: ParleyError };
+
+/** @internal What the client hears from a connection. */
+export interface RealtimeHooks {
+  onState(state: ConnectionState): void;
+  onConnected(): void;
+  onDisconnected(): void;
+  onPush(push: RealtimePush): void;
+  onError(error: ParleyError): void;
+}
+
+/**
+ * @internal
+ * One logical realtime session over successive sockets, whatever protocol it speaks. It owns
+ * reconnect timing and keep-alive; the client above it owns the outbox, dedup and `/sync`.
+ */
+export interface RealtimeConnection {
+  readonly current: ConnectionState;
+  /** Starts connecting (and keeps reconnecting until `stop`). */
+  start(): void;
+  /** Disconnects for good. */
+  stop(): Promise<void>;
+  /** Skips the remaining backoff delay and tries now (e.g. when the browser reports `online`). */
+  reconnectNow(): void;
+  /** Closes the socket as a network failure would; reconnects as usual. */
+  drop(): void;
+  /** Writes one outbox item; false when not connected. The answer arrives as a push. */
+  sendMessage(body: OutboxBody): boolean;
+  /** Tells the peer I am (not) typing; false when not connected. */
+  typing(receiverId: number, typing: boolean): boolean;
+}
