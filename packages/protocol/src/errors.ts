@@ -1,5 +1,5 @@
 /**
- * The closed list of error codes a client can see (contract §7), plus INTERNAL for
+ * The closed list of error codes a client can see (docs/errors.md), plus INTERNAL for
  * failures that are not the client's to act on. Every door maps these with a
  * compiler-checked Record, so adding a code here forces every edge to handle it.
  */
@@ -44,6 +44,14 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   INTERNAL: 500,
 };
+
+/** Codes worth retrying unchanged later: the request was fine, the server could not take it now. */
+export const RETRYABLE_ERROR_CODES = ['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL'] as const satisfies readonly ErrorCode[];
+export type RetryableErrorCode = (typeof RETRYABLE_ERROR_CODES)[number];
+
+export function isRetryableErrorCode(value: unknown): value is RetryableErrorCode {
+  return typeof value === 'string' && (RETRYABLE_ERROR_CODES as readonly string[]).includes(value);
+}
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

@@ -1,4 +1,4 @@
-/** Limits of contract §3 shared by every door and by clients that validate before sending. */
+/** Limits (docs/operations.md) shared by every door and by clients that validate before sending. */
 export const LIMITS = {
   textMaxChars: 5000,
   emojiCodeMaxChars: 64,

@@ -1,4 +1,6 @@
-/** Canonical (REST and STOMP) shapes of contract §3. Ids are positive integers below 2^53. */
+/** Canonical (REST and STOMP) shapes; docs/operations.md describes them. Ids are positive integers below 2^53. */
+import type { PushBodies } from './push-kinds.js';
+import type { SyncEventType } from './sync-events.js';
 
 export const MESSAGE_TYPES = [
   'TEXT',
@@ -153,14 +155,8 @@ export interface UploadedMedia {
   thumbnailUrl?: string;
 }
 
-/** Kinds of change recorded in a user's update log (contract §6). */
-export type SyncEventType = 'message' | 'read' | 'recall' | 'exchange';
-
-export type SyncEvent =
-  | { userSeq: number; type: 'message'; data: Message }
-  | { userSeq: number; type: 'read'; data: ReadReceipt }
-  | { userSeq: number; type: 'recall'; data: RecallNotice }
-  | { userSeq: number; type: 'exchange'; data: ExchangeAnswer };
+/** One entry of a user's update log as `/sync` replays it; `type` is one of SYNC_EVENT_TYPES. */
+export type SyncEvent = { [T in SyncEventType]: { userSeq: number; type: T; data: PushBodies[T] } }[SyncEventType];
 
 export interface SyncPage {
   events: SyncEvent[];

@@ -100,7 +100,7 @@ export const PresenceQuery = Type.Object({
 });
 export type PresenceQuery = Static<typeof PresenceQuery>;
 
-/** SignalR `SendMessage` argument, in seed 2's shape (integer messageType, seconds for voice). */
+/** SignalR `SendMessage` argument, in the ChatHub shape of docs/signalr.md (integer messageType, seconds for voice). */
 export const HubSendMessageDto = Type.Object({
   tempId: Type.Optional(Type.Union([ClientMsgId, Type.Null()])),
   sessionId: Type.Optional(Type.Union([Id, Type.Null()])),

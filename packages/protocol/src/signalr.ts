@@ -1,5 +1,5 @@
 /**
- * Seed 2's SignalR shapes (contract §5). The canonical Message converts to a HubMessage and
+ * The SignalR door's shapes (docs/signalr.md). The canonical Message converts to a HubMessage and
  * the integer message types map to the canonical names, both ways.
  */
 import type { Message, MessageType } from './model.js';

@@ -1,0 +1,20 @@
+/**
+ * What the server pushes to connected clients, by kind. Each door names every kind (a STOMP user
+ * queue, SignalR events), keyed by `PushKind`, so a new kind cannot be forgotten at a door.
+ */
+import type { ExchangeAnswer, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from './model.js';
+
+/** The canonical body of each push kind (REST and STOMP shapes). */
+export interface PushBodies {
+  message: Message;
+  read: ReadReceipt;
+  typing: TypingNotice;
+  presence: PresenceChange;
+  recall: RecallNotice;
+  exchange: ExchangeAnswer;
+}
+
+export type PushKind = keyof PushBodies;
+
+const EVERY_PUSH_KIND: Record<PushKind, true> = { message: true, read: true, typing: true, presence: true, recall: true, exchange: true };
+export const PUSH_KINDS = Object.keys(EVERY_PUSH_KIND) as readonly PushKind[];

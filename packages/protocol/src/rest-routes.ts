@@ -1,0 +1,13 @@
+/** The REST door's route for each command (docs/operations.md); null where REST does not offer it. */
+import type { CommandName } from './commands.js';
+
+export const REST_COMMAND_ROUTES = {
+  send: 'POST /messages',
+  markRead: 'PUT /messages/read/:conversationId',
+  // Typing is a transient signal between connected clients; it has no meaning without a connection.
+  typing: null,
+  requestExchange: 'POST /messages/exchange',
+  respondExchange: 'POST /messages/exchange/:messageId/respond',
+  recall: 'DELETE /messages/:messageId',
+  getMessage: 'GET /messages/:messageId',
+} as const satisfies Record<CommandName, string | null>;
