@@ -1,11 +1,183 @@
 /**
- * `npm run bench`: the STOMP door against a raw ws forwarder, then the two-node mode.
- * `npm run bench -- stomp` or `npm run bench -- two-node` runs one of them.
+ * `npm run bench`: every system driven by the same generator in one run, printed as one table.
+ *
+ *   closed       closed loop, 100 pairs (4 in flight per user) and 1,000 pairs (1 in flight)
+ *   open         open loop over 1,000 pairs at 2,000 and 5,000 msg/s: p50/p99 send → receive
+ *   connections  N idle connections from a separate process (server RSS per connection) opened
+ *                all at once (time until all are subscribed, then until all resynced via /sync)
+ *   two-node     one node against two nodes joined by Redis
+ *
+ * Flags: --phases=closed,open,connections,two-node  --targets=raw,socketio,postgres,pglite
+ *        --connections=10000 (or BENCH_CONNECTIONS)  --rounds=1 (targets interleaved per round;
+ *        the table shows medians)  --measure=8 (seconds per run, after 2 s of warm-up)
+ *        --baseline-checkout=DIR (adds "postgres-a": Parley from another checkout of this
+ *        repository, for A/B comparisons of a change within one run)
+ * PostgreSQL: a scratch database on PARLEY_BENCH_DATABASE_URL (default local `test`), dropped
+ * afterwards; PGlite in a temporary directory.
  */
-import { runStompBench } from './stomp-bench.js';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { runConnectionPhase, type ConnectionFigures } from './connection-phase.js';
+import { OPEN_FILES, startServer, type RunningServer } from './processes.js';
+import { StompLoad, type LoadResult } from './stomp-load.js';
+import { DEFAULT_DATABASE_URL, describeMachine, loadTarget, parleyEnv, scratchDatabase, type TargetKey, type TargetSpec } from './targets.js';
+import { signTokens } from './tokens.js';
 import { runTwoNodeBench } from './two-node.js';
 
-const only = process.argv[2];
-if (!only || only === 'stomp') await runStompBench();
-if (!only || only === 'two-node') await runTwoNodeBench();
+const { values: flags } = parseArgs({
+  options: {
+    phases: { type: 'string', default: 'closed,open,connections,two-node' },
+    targets: { type: 'string', default: 'raw,socketio,postgres,pglite' },
+    connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '10000' },
+    rounds: { type: 'string', default: '1' },
+    measure: { type: 'string', default: '8' },
+    'baseline-checkout': { type: 'string' },
+  },
+});
+const phases = new Set(flags.phases.split(','));
+const targetKeys = new Set(flags.targets.split(',') as TargetKey[]);
+const ROUNDS = Number(flags.rounds);
+const MEASURE_S = Number(flags.measure);
+const WARMUP_S = 2;
+const CONNECTIONS = Number(flags.connections);
+const databaseUrl = process.env.PARLEY_BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL;
+
+const ALL_TARGETS: TargetSpec[] = [
+  { key: 'raw', label: 'raw ws forwarder', mode: 'raw' },
+  { key: 'socketio', label: 'Socket.IO 4 relay', mode: 'socketio' },
+  { key: 'postgres', label: 'Parley, PostgreSQL', mode: 'parley' },
+  { key: 'pglite', label: 'Parley, embedded PGlite', mode: 'parley' },
+];
+if (flags['baseline-checkout']) {
+  targetKeys.add('postgres-a');
+  ALL_TARGETS.push({ key: 'postgres-a', label: 'Parley (A), PostgreSQL', mode: 'parley', checkout: flags['baseline-checkout'] });
+}
+const targets = ALL_TARGETS.filter((t) => targetKeys.has(t.key));
+
+interface LoadRun {
+  name: string;
+  pairs: number;
+  run: (load: StompLoad) => Promise<LoadResult>;
+}
+const LOAD_RUNS: LoadRun[] = [
+  ...(phases.has('closed')
+    ? [
+        { name: '100 pairs, closed loop (4 in flight per user)', pairs: 100, run: (l: StompLoad) => l.closedLoop(4, WARMUP_S, MEASURE_S) },
+        { name: '1,000 pairs, closed loop (1 in flight per user)', pairs: 1000, run: (l: StompLoad) => l.closedLoop(1, WARMUP_S, MEASURE_S) },
+      ]
+    : []),
+  ...(phases.has('open')
+    ? [2000, 5000].map((rate) => ({ name: `1,000 pairs, open loop ${rate.toLocaleString('en')} msg/s`, pairs: 1000, run: (l: StompLoad) => l.fixedRate(rate, WARMUP_S, MEASURE_S) }))
+    : []),
+];
+
+interface Row {
+  figure: string;
+  system: string;
+  value: number;
+  unit: string;
+  /** Baselines of the same figure, when they exist: the ratio column divides by them. */
+  raw?: number;
+  socketio?: number;
+}
+const rows: Row[] = [];
+const secret = randomBytes(24).toString('hex');
+const cleanups: (() => Promise<void>)[] = [];
+
+try {
+  if (LOAD_RUNS.length > 0) await loadPhases();
+  if (phases.has('connections')) await connectionPhase();
+  if (phases.has('two-node')) {
+    const { single, cross } = await runTwoNodeBench();
+    rows.push({ figure: 'two nodes joined by Redis, 100 pairs closed loop', system: 'Parley, PostgreSQL, one node', value: single.perSecond, unit: 'msg/s' });
+    rows.push({ figure: 'two nodes joined by Redis, 100 pairs closed loop', system: 'Parley, PostgreSQL, two nodes (vs one)', value: cross.perSecond, unit: 'msg/s', raw: single.perSecond });
+  }
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+}
+print();
 process.exit(0);
+
+async function loadPhases(): Promise<void> {
+  const tokens = await signTokens(secret, range(1, 2000));
+  const servers = new Map<TargetKey, RunningServer>();
+  cleanups.push(async () => {
+    for (const server of servers.values()) await server.stop();
+  });
+  for (const target of targets) servers.set(target.key, await startTarget(target));
+  const results = new Map<string, LoadResult[]>();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const run of LOAD_RUNS) {
+      for (const target of targets) {
+        const load = new StompLoad(loadTarget(target.mode, servers.get(target.key)!.url, tokens), run.pairs, 1);
+        await load.connect();
+        const result = await run.run(load);
+        await load.close();
+        const key = `${run.name}\u0000${target.key}`;
+        results.set(key, [...(results.get(key) ?? []), result]);
+        console.error(`[bench] round ${round}: ${run.name}, ${target.label}: ${result.perSecond.toFixed(0)} msg/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`);
+      }
+    }
+  }
+  for (const run of LOAD_RUNS) {
+    const of = (key: TargetKey) => results.get(`${run.name}\u0000${key}`);
+    const median = (key: TargetKey, pick: (r: LoadResult) => number) => {
+      const values = of(key)?.map(pick).sort((a, b) => a - b);
+      return values?.length ? values[Math.floor(values.length / 2)] : undefined;
+    };
+    const open = run.name.includes('open loop');
+    for (const target of targets) {
+      const rate = median(target.key, (r) => r.perSecond)!;
+      rows.push({ figure: `${run.name}: delivered`, system: target.label, value: rate, unit: 'msg/s', raw: median('raw', (r) => r.perSecond), socketio: median('socketio', (r) => r.perSecond) });
+      if (open) rows.push({ figure: `${run.name}: p50 send → receive`, system: target.label, value: median(target.key, (r) => r.p50Ms)!, unit: 'ms', raw: median('raw', (r) => r.p50Ms), socketio: median('socketio', (r) => r.p50Ms) });
+      rows.push({ figure: `${run.name}: p99 send → receive`, system: target.label, value: median(target.key, (r) => r.p99Ms)!, unit: 'ms', raw: median('raw', (r) => r.p99Ms), socketio: median('socketio', (r) => r.p99Ms) });
+    }
+  }
+}
+
+async function connectionPhase(): Promise<void> {
+  const parley = targets.find((t) => t.key === 'postgres') ?? targets.find((t) => t.key === 'pglite') ?? ALL_TARGETS[2]!;
+  const figures: Record<string, ConnectionFigures> = {};
+  for (const protocol of ['ws', 'stomp', 'signalr'] as const) {
+    const server = protocol === 'ws' ? await startTarget(ALL_TARGETS[0]!) : await startTarget(parley);
+    try {
+      figures[protocol] = await runConnectionPhase(protocol, server, CONNECTIONS, secret);
+    } finally {
+      await server.stop();
+    }
+    const f = figures[protocol]!;
+    console.error(`[bench] ${CONNECTIONS} ${protocol} connections: ready in ${f.readyMs.toFixed(0)} ms, ${(f.rssBytesPerConnection / 1024).toFixed(1)} KiB each${f.syncedMs === undefined ? '' : `, all synced in ${f.syncedMs.toFixed(0)} ms`}`);
+  }
+  const bare = figures.ws!;
+  const n = CONNECTIONS.toLocaleString('en');
+  const systems = { ws: 'bare ws (raw forwarder)', stomp: `Parley STOMP, ${parley.label.replace('Parley, ', '')}`, signalr: `Parley SignalR, ${parley.label.replace('Parley, ', '')}` };
+  for (const protocol of ['ws', 'stomp', 'signalr'] as const) {
+    const f = figures[protocol]!;
+    rows.push({ figure: `${n} idle connections: server RSS per connection`, system: systems[protocol], value: f.rssBytesPerConnection / 1024, unit: 'KiB', raw: bare.rssBytesPerConnection / 1024 });
+    rows.push({ figure: `${n} clients connecting at once: set-up rate (until all subscribed)`, system: systems[protocol], value: (CONNECTIONS * 1000) / f.readyMs, unit: 'conn/s', raw: (CONNECTIONS * 1000) / bare.readyMs });
+    if (f.syncedMs !== undefined) rows.push({ figure: `${n} clients connecting at once: until all resynced via /sync`, system: systems[protocol], value: f.readyMs + f.syncedMs, unit: 'ms' });
+  }
+}
+
+async function startTarget(target: TargetSpec): Promise<RunningServer> {
+  if (target.mode !== 'parley') return startServer(target.mode, process.env);
+  const database = await scratchDatabase(target.key === 'pglite' ? undefined : databaseUrl);
+  cleanups.push(database.drop);
+  return startServer('parley', parleyEnv(secret, database.env), target.checkout);
+}
+
+function print(): void {
+  const f = (n: number | undefined, digits: number) => (n !== undefined && Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+  const ratio = (value: number, base: number | undefined) => (base ? `${f(value / base, 2)}×` : '—');
+  console.log(`\nParley bench — ${describeMachine()}; child processes raise ulimit -n to ${OPEN_FILES} where allowed\n`);
+  console.log('| figure | system | value | vs raw ws | vs Socket.IO |');
+  console.log('| --- | --- | ---: | ---: | ---: |');
+  for (const row of rows) {
+    const digits = row.unit === 'ms' || row.unit === 'KiB' ? 1 : 0;
+    console.log(`| ${row.figure} | ${row.system} | ${f(row.value, digits)} ${row.unit} | ${ratio(row.value, row.raw)} | ${ratio(row.value, row.socketio)} |`);
+  }
+}
+
+function range(first: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => first + i);
+}

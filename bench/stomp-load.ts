@@ -12,7 +12,28 @@ export interface LoadTarget {
   wsUrl: (userId: number) => string;
   /** The CONNECT + SUBSCRIBE frames for a user, or none (raw forwarder). */
   handshake: (userId: number) => string[];
+  /**
+   * How a frame travels on the socket, for relays that wrap it (Socket.IO events); plain text
+   * by default. `unwrap` answers the relay's own control packets through `reply` and returns
+   * the carried frame, or null for packets that carry none.
+   */
+  framing?: Framing;
 }
+
+export interface Framing {
+  subprotocols: string[];
+  /** Whether the handshake is done (for STOMP: the SUBSCRIBE receipt). */
+  isReady: (text: string) => boolean;
+  wrap: (frame: string) => string;
+  unwrap: (text: string, reply: (text: string) => void) => string | null;
+}
+
+export const STOMP_FRAMING: Framing = {
+  subprotocols: ['v12.stomp'],
+  isReady: (text) => text.startsWith('RECEIPT'),
+  wrap: (frame) => frame,
+  unwrap: (text) => text,
+};
 
 export interface LoadResult {
   delivered: number;
@@ -29,6 +50,8 @@ interface Client {
   inFlight: number;
 }
 
+const quantile = (sorted: Float64Array, q: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
+
 export class StompLoad {
   private readonly clients = new Map<number, Client>();
   private latencies: number[] = [];
@@ -40,11 +63,15 @@ export class StompLoad {
   // server would rightly answer the repeats as resends (echo to the sender, nothing delivered).
   private readonly runId = Math.random().toString(36).slice(2, 8);
 
+  private readonly framing: Framing;
+
   constructor(
     private readonly target: LoadTarget,
     private readonly pairs: number,
     private readonly firstUserId: number,
-  ) {}
+  ) {
+    this.framing = target.framing ?? STOMP_FRAMING;
+  }
 
   async connect(): Promise<void> {
     const ids = Array.from({ length: this.pairs * 2 }, (_, i) => this.firstUserId + i);
@@ -94,8 +121,7 @@ export class StompLoad {
     this.measuring = false;
     const elapsed = (performance.now() - started) / 1000;
     const sorted = Float64Array.from(this.latencies).sort();
-    const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN);
-    return { delivered: this.delivered, seconds: elapsed, perSecond: this.delivered / elapsed, p50Ms: at(0.5), p99Ms: at(0.99) };
+    return { delivered: this.delivered, seconds: elapsed, perSecond: this.delivered / elapsed, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99) };
   }
 
   /** Lets in-flight messages drain before the next phase. */
@@ -108,12 +134,13 @@ export class StompLoad {
   private send(client: Client): void {
     client.inFlight++;
     const body = JSON.stringify({ receiverId: client.peer, messageType: 'TEXT', content: `t:${performance.now()}`, clientMsgId: `b${this.runId}-${client.id}-${++this.seq}` });
-    client.socket.send(`SEND\ndestination:/app/chat.send\ncontent-length:${Buffer.byteLength(body)}\n\n${body}\0`);
+    client.socket.send(this.framing.wrap(`SEND\ndestination:/app/chat.send\ncontent-length:${Buffer.byteLength(body)}\n\n${body}\0`));
   }
 
   private async open(id: number): Promise<void> {
     const peer = (id - this.firstUserId) % 2 === 0 ? id + 1 : id - 1;
-    const socket = new WebSocket(this.target.wsUrl(id), ['v12.stomp'], { perMessageDeflate: false });
+    const framing = this.framing;
+    const socket = new WebSocket(this.target.wsUrl(id), framing.subprotocols, { perMessageDeflate: false });
     const client: Client = { id, peer, socket, inFlight: 0 };
     const ready = new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -123,9 +150,10 @@ export class StompLoad {
         if (handshake.length === 0) resolve();
       });
       socket.on('message', (data: Buffer) => {
-        const text = data.toString('utf8');
+        const text = framing.unwrap(data.toString('utf8'), (answer) => socket.send(answer));
+        if (text === null) return;
         if (text.startsWith('MESSAGE')) this.onMessage(client, text);
-        else if (text.startsWith('RECEIPT')) resolve();
+        else if (framing.isReady(text)) resolve();
         else if (text.startsWith('ERROR')) reject(new Error(text));
       });
     });
