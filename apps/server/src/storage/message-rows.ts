@@ -1,4 +1,5 @@
 import type { Message, MessageStatus, MessageType } from '@parley/protocol';
+import { extraAsSeenBy } from '../domain/exchange.js';
 
 export interface MessageRow {
   id: number;
@@ -25,31 +26,22 @@ export function messageColumns(alias: string): string {
     .join(', ');
 }
 
-/**
- * The message as `viewerId` sees it. An exchange result stores what both sides revealed
- * (`revealed` keyed by user id); each viewer gets only the other side's data as `exchangedData`.
- */
+/** The message as `viewerId` sees it: the exchange rules decide what of its `extra` they are shown. */
 export function toMessage(row: MessageRow, viewerId: number): Message {
+  const senderId = Number(row.sender_id);
+  const receiverId = Number(row.receiver_id);
   return {
     id: Number(row.id),
     conversationId: Number(row.conversation_id),
     seq: Number(row.seq),
-    senderId: Number(row.sender_id),
-    receiverId: Number(row.receiver_id),
+    senderId,
+    receiverId,
     messageType: row.message_type as MessageType,
     content: row.content,
-    extra: viewExtra(row, viewerId),
+    extra: extraAsSeenBy(row.extra, { senderId, receiverId }, viewerId),
     status: row.status as MessageStatus,
     isRead: row.is_read,
     clientMsgId: row.client_msg_id,
     createdAt: new Date(row.created_at).toISOString(),
   };
-}
-
-function viewExtra(row: MessageRow, viewerId: number): Record<string, unknown> | null {
-  const extra = row.extra;
-  if (!extra || !('revealed' in extra)) return extra;
-  const { revealed, ...rest } = extra as { revealed: Record<string, unknown> | null };
-  const peerId = Number(row.sender_id) === viewerId ? Number(row.receiver_id) : Number(row.sender_id);
-  return { ...rest, exchangedData: revealed?.[String(peerId)] ?? null };
 }

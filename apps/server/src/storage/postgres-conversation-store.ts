@@ -1,4 +1,5 @@
 import type { ConversationCursor, ConversationSide, ConversationStore, PeerRelation } from '../ports/conversation-store.js';
+import { orderedPair } from '../domain/conversation-pair.js';
 import type { SqlClient } from './sql-client.js';
 import { messageColumns, toMessage, type MessageRow } from './message-rows.js';
 
@@ -41,7 +42,7 @@ export class PostgresConversationStore implements ConversationStore {
   constructor(private readonly db: SqlClient) {}
 
   async findByPair(userA: number, userB: number): Promise<{ id: number } | null> {
-    const [lo, hi] = userA < userB ? [userA, userB] : [userB, userA];
+    const [lo, hi] = orderedPair(userA, userB);
     const [row] = await this.db.query<{ id: number }>('SELECT id FROM conversations WHERE user_lo = $1 AND user_hi = $2', [lo, hi]);
     return row ? { id: Number(row.id) } : null;
   }

@@ -1,4 +1,6 @@
-import type { ExchangeAnswer, ExchangeKind, Message, MessageType, ReadReceipt, RecallNotice } from '@parley/protocol';
+import type { ExchangeKind, Message, ReadReceipt, RecallNotice } from '@parley/protocol';
+import { pairKey } from '../domain/conversation-pair.js';
+import { exchangeAnswerFor, exchangeKindOfRequest, REQUEST_TYPE, RESULT_TYPE, resultExtra, type AnsweredExchange } from '../domain/exchange.js';
 import type {
   ExchangeRequestOutcome,
   ExchangeResponse,
@@ -13,12 +15,9 @@ import type {
 } from '../ports/message-store.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-rows.js';
-import { appendUpdates, insertMessages, lockConversations, pairKey } from './write-path.js';
+import { appendUpdates, insertMessages, lockConversations } from './write-path.js';
 import { lockProfiles } from './postgres-user-store.js';
 
-const REQUEST_TYPE: Record<ExchangeKind, MessageType> = { WECHAT: 'EXCHANGE_WECHAT_REQUEST', PHOTO: 'EXCHANGE_PHOTO_REQUEST' };
-const RESULT_TYPE: Record<ExchangeKind, MessageType> = { WECHAT: 'EXCHANGE_WECHAT_RESULT', PHOTO: 'EXCHANGE_PHOTO_RESULT' };
-const KIND_OF_REQUEST: Partial<Record<string, ExchangeKind>> = { EXCHANGE_WECHAT_REQUEST: 'WECHAT', EXCHANGE_PHOTO_REQUEST: 'PHOTO' };
 
 const seqMap = (pairs: [number, number][]): Map<number, number> => new Map(pairs);
 
@@ -251,7 +250,7 @@ export class PostgresMessageStore implements MessageStore {
     return this.db.transaction(async (tx) => {
       await this.lockConversationOfMessage(tx, response.requestId);
       const [request] = await tx.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [response.requestId]);
-      const exchangeKind = request ? KIND_OF_REQUEST[request.message_type] : undefined;
+      const exchangeKind = request ? exchangeKindOfRequest(request.message_type) : undefined;
       if (!request || !exchangeKind || request.extra?.exchangeStatus !== 'PENDING' || request.status !== 'NORMAL') {
         return { kind: 'not-pending' };
       }
@@ -269,22 +268,13 @@ export class PostgresMessageStore implements MessageStore {
         [response.requestId, accept ? 'ACCEPTED' : 'REJECTED'],
       );
       const conversations = await lockConversations(tx, [[responderId, requesterId]]);
-      const resultExtra: Record<string, unknown> = { requestId: response.requestId, accepted: accept };
-      if (revealed) resultExtra.revealed = { [String(requesterId)]: revealed.requester, [String(responderId)]: revealed.responder };
+      const answered: AnsweredExchange = { requestId: response.requestId, requesterId, responderId, kind: exchangeKind, accepted: accept, revealed };
       const [written] = await insertMessages(tx, conversations, [
-        { senderId: responderId, receiverId: requesterId, messageType: RESULT_TYPE[exchangeKind], content: '', extra: resultExtra, clientMsgId: null },
+        { senderId: responderId, receiverId: requesterId, messageType: RESULT_TYPE[exchangeKind], content: '', extra: resultExtra(answered), clientMsgId: null },
       ]);
-      const answerFor = (viewerId: number): ExchangeAnswer => ({
-        messageId: response.requestId,
-        requesterId,
-        responderId,
-        kind: exchangeKind,
-        accepted: accept,
-        exchangedData: revealed ? (viewerId === requesterId ? revealed.responder : revealed.requester) : null,
-      });
       const [requesterSeq, responderSeq] = await appendUpdates(tx, [
-        { userId: requesterId, kind: 'exchange', messageId: response.requestId, data: answerFor(requesterId) },
-        { userId: responderId, kind: 'exchange', messageId: response.requestId, data: answerFor(responderId) },
+        { userId: requesterId, kind: 'exchange', messageId: response.requestId, data: exchangeAnswerFor(requesterId, answered) },
+        { userId: responderId, kind: 'exchange', messageId: response.requestId, data: exchangeAnswerFor(responderId, answered) },
       ]);
       return {
         kind: 'answered',

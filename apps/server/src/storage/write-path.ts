@@ -3,6 +3,7 @@
  * users (by id), so concurrent batches touching many conversations cannot deadlock.
  */
 import type { NewMessage } from '../ports/message-store.js';
+import { orderedPair, pairKey } from '../domain/conversation-pair.js';
 import type { SqlExecutor } from './sql-client.js';
 import { MESSAGE_COLUMNS, type MessageRow } from './message-rows.js';
 
@@ -13,12 +14,10 @@ export interface LockedConversation {
   lastSeq: number;
 }
 
-export const pairKey = (a: number, b: number): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
-
 /** Creates missing conversations for the pairs and locks all of them in id order. Keyed by pairKey. */
 export async function lockConversations(tx: SqlExecutor, pairs: readonly [number, number][]): Promise<Map<string, LockedConversation>> {
   const unique = new Map<string, [number, number]>();
-  for (const [a, b] of pairs) unique.set(pairKey(a, b), a < b ? [a, b] : [b, a]);
+  for (const [a, b] of pairs) unique.set(pairKey(a, b), [...orderedPair(a, b)]);
   const sorted = [...unique.values()].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   const los = sorted.map((p) => p[0]);
   const his = sorted.map((p) => p[1]);
