@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import pino from 'pino';
 import { createScratchDatabase } from './scratch-database.js';
 import { loadConfig } from '../apps/server/src/config.js';
 import { createRealtimeBackends } from '../apps/server/src/realtime/realtime-backends.js';
@@ -58,7 +59,7 @@ async function withScratchDatabase<T>(work: (url: string) => Promise<T>): Promis
 /** The messaging service as the app wires it, on in-process realtime backends with no rate limit in the way. */
 async function messagingOn(db: SqlClient, batch: { maxBatch: number; concurrency: number }) {
   const config = loadConfig({ PARLEY_DATA_DIR: 'memory://', PARLEY_SEND_RATE: '1000000000', PARLEY_SEND_BURST: '1000000', LOG_LEVEL: 'silent' });
-  const realtime = await createRealtimeBackends(config);
+  const realtime = await createRealtimeBackends(config, pino({ level: config.logLevel }));
   const users = new PostgresUserStore(db);
   const service = new MessagingService({
     messages: new PostgresMessageStore(db),

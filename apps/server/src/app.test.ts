@@ -47,7 +47,7 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: ErrorCode; 
 }
 
 function startApp(env: Record<string, string> = {}, clock?: Clock): Promise<ParleyApp> {
-  const config = loadConfig({ PARLEY_DATA_DIR: 'memory://', PARLEY_SEND_RATE: '100000', PARLEY_SEND_BURST: '100000', ...env });
+  const config = loadConfig({ PARLEY_DATA_DIR: 'memory://', PARLEY_SEND_RATE: '100000', PARLEY_SEND_BURST: '100000', PARLEY_PROCESS_METRICS: 'false', ...env });
   return buildApp(config, { logger: false, ...(clock ? { clock } : {}) });
 }
 

@@ -10,6 +10,7 @@ import { DOORS } from './gateways/doors.js';
 import { UpgradeRouter } from './gateways/upgrade-router.js';
 import { buildHttp } from './http/build-http.js';
 import { FileTypeMediaInspector } from './media/file-type-inspector.js';
+import { createLogger, type LoggerSetting } from './logger.js';
 import { Metrics } from './metrics.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { createRealtimeBackends, type RealtimeBackends } from './realtime/realtime-backends.js';
@@ -38,8 +39,8 @@ export interface AppOverrides {
   db?: SqlClient;
   realtime?: RealtimeBackends;
   clock?: Clock;
-  /** Pino options, or false for silence (the default under Vitest). */
-  logger?: boolean | object;
+  /** The log's level and destination, or false for silence; by default `config.logLevel` to stdout. */
+  logger?: LoggerSetting;
   /** Per-door tuning keyed by door name, handed to each door as `DoorContext.options`. */
   doorOptions?: Readonly<Record<string, unknown>>;
 }
@@ -63,9 +64,10 @@ export interface ParleyApp extends AsyncDisposable {
 export async function buildApp(config: Readonly<Config>, overrides: AppOverrides = {}): Promise<ParleyApp> {
   const clock = overrides.clock ?? systemClock;
   const db = overrides.db ?? (await openDatabase(config));
-  const realtime = overrides.realtime ?? (await createRealtimeBackends(config));
+  const logger = createLogger(config.logLevel, overrides.logger);
+  const realtime = overrides.realtime ?? (await createRealtimeBackends(config, logger.child({ name: 'redis' })));
   const registry = new SessionRegistry();
-  const metrics = new Metrics(() => registry.size, !process.env.VITEST);
+  const metrics = new Metrics(() => registry.size, config.processMetrics);
 
   const users = new PostgresUserStore(db);
   const conversations = new PostgresConversationStore(db);
@@ -75,9 +77,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const mediaStore = new PostgresMediaStore(db, blobs);
   const mediaUrl = (key: string) => `${config.publicUrl ? config.publicUrl.replace(/\/$/, '') : ''}/media/${key}`;
 
-  // The HTTP logger exists only once Fastify is built; push failures before that cannot happen.
-  let logPushError = (_error: unknown, _sessionId: string) => {};
-  const delivery = new DeliveryService(realtime.bus, registry, (error, sessionId) => logPushError(error, sessionId));
+  const delivery = new DeliveryService(realtime.bus, registry, (error, sessionId) => logger.error({ err: error, sessionId }, 'push to a connection failed'));
   const messaging = new MessagingService({
     messages,
     conversations,
@@ -148,9 +148,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     metrics,
     readiness,
     isDraining: () => draining,
-    logger: overrides.logger ?? (process.env.VITEST ? false : { level: config.logLevel }),
+    logger,
   });
-  logPushError = (error, sessionId) => http.log.error({ err: error, sessionId }, 'push to a connection failed');
   media.startSweeping(config.media.sweepIntervalMs, (error) => http.log.error({ err: error }, 'deleting unused media failed'));
   if (config.devAuth) http.log.warn('development sign-in is ON (POST /auth/dev-token): anyone can act as any user. Set JWT_SECRET or JWT_JWKS_URL for production.');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, DEFAULT_SIGNALR_CONFIG, loadConfig } from './config.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -109,8 +109,49 @@ describe('loadConfig', () => {
   });
 
   it('closes a SignalR connection after 1 MiB of unsent output unless told otherwise', () => {
-    expect(loadConfig({}).signalrSendBufferBytes).toBe(1024 * 1024);
-    expect(loadConfig({ PARLEY_SIGNALR_SEND_BUFFER_BYTES: '65536' }).signalrSendBufferBytes).toBe(65_536);
+    expect(loadConfig({}).signalr.maxBufferedBytes).toBe(1024 * 1024);
+    expect(loadConfig({ PARLEY_SIGNALR_SEND_BUFFER_BYTES: '65536' }).signalr.maxBufferedBytes).toBe(65_536);
+  });
+
+  it('takes the SignalR timings from ASP.NET Core by default, each settable from the environment', () => {
+    expect(loadConfig({}).signalr).toEqual(DEFAULT_SIGNALR_CONFIG);
+    expect(DEFAULT_SIGNALR_CONFIG).toMatchObject({ keepAliveIntervalMs: 15_000, clientTimeoutMs: 30_000, handshakeTimeoutMs: 15_000, maxMessageBytes: 32 * 1024 });
+    const signalr = loadConfig({
+      PARLEY_SIGNALR_KEEPALIVE_MS: '5000',
+      PARLEY_SIGNALR_CLIENT_TIMEOUT_MS: '12000',
+      PARLEY_SIGNALR_HANDSHAKE_TIMEOUT_MS: '3000',
+      PARLEY_SIGNALR_UNUSED_TOKEN_TTL_MS: '4000',
+      PARLEY_SIGNALR_LONG_POLL_TIMEOUT_MS: '60000',
+      PARLEY_SIGNALR_LONG_POLL_IDLE_MS: '7000',
+      PARLEY_SIGNALR_STATEFUL_RECONNECT_WINDOW_MS: '8000',
+      PARLEY_SIGNALR_ACK_INTERVAL_MS: '500',
+      PARLEY_SIGNALR_MAX_MESSAGE_BYTES: '65536',
+      PARLEY_SIGNALR_MAX_TRANSPORT_MESSAGE_BYTES: '131072',
+      PARLEY_SIGNALR_MAX_PENDING_INVOCATIONS: '16',
+    }).signalr;
+    expect(signalr).toEqual({
+      keepAliveIntervalMs: 5000,
+      clientTimeoutMs: 12_000,
+      handshakeTimeoutMs: 3000,
+      unusedTokenTtlMs: 4000,
+      longPollTimeoutMs: 60_000,
+      longPollIdleMs: 7000,
+      statefulReconnectWindowMs: 8000,
+      ackIntervalMs: 500,
+      maxMessageBytes: 65_536,
+      maxBufferedBytes: 1024 * 1024,
+      maxTransportMessageBytes: 131_072,
+      maxPendingInvocations: 16,
+    });
+    expect(() => loadConfig({ PARLEY_SIGNALR_KEEPALIVE_MS: 'soon' })).toThrow(/PARLEY_SIGNALR_KEEPALIVE_MS/);
+    expect(() => loadConfig({ PARLEY_SIGNALR_MAX_PENDING_INVOCATIONS: '0' })).toThrow(/PARLEY_SIGNALR_MAX_PENDING_INVOCATIONS/);
+    expect(() => loadConfig({ PARLEY_SIGNALR_MAX_MESSAGE_BYTES: '2097152' })).toThrow(/PARLEY_SIGNALR_MAX_MESSAGE_BYTES.*PARLEY_SIGNALR_MAX_TRANSPORT_MESSAGE_BYTES/);
+  });
+
+  it('reports the Node process on /metrics unless turned off', () => {
+    expect(loadConfig({}).processMetrics).toBe(true);
+    expect(loadConfig({ PARLEY_PROCESS_METRICS: 'false' }).processMetrics).toBe(false);
+    expect(() => loadConfig({ PARLEY_PROCESS_METRICS: 'maybe' })).toThrow(/PARLEY_PROCESS_METRICS/);
   });
 
   it('treats blank values as unset', () => {

@@ -53,6 +53,52 @@ export interface StompConfig {
   sockjsDisconnectMs: number;
 }
 
+/**
+ * SignalR door timings and limits; the defaults follow ASP.NET Core SignalR, so clients written
+ * for it (the mini-program's ChatHub client, @microsoft/signalr) keep their own defaults.
+ */
+export interface SignalRConfig {
+  /** Send a Ping after this long without sending anything (WebSockets, SSE). */
+  keepAliveIntervalMs: number;
+  /** Drop a client that has pinged once and then sent nothing for this long. */
+  clientTimeoutMs: number;
+  /** A transport that sends no handshake within this long gets "Handshake was canceled." */
+  handshakeTimeoutMs: number;
+  /** A connection token not used by a transport request within this long is refused (404). */
+  unusedTokenTtlMs: number;
+  /** A pending long poll answers 200 with an empty body after this long. */
+  longPollTimeoutMs: number;
+  /** A long-polling connection with no poll for this long is disposed. */
+  longPollIdleMs: number;
+  /** A stateful WebSocket connection waits this long for its client to resume after a drop. */
+  statefulReconnectWindowMs: number;
+  /** How often Acks are sent to a stateful client whose messages were received. */
+  ackIntervalMs: number;
+  /** Largest incoming hub message (one record) in bytes; larger ends the connection with a Close error. */
+  maxMessageBytes: number;
+  /** Bytes queued towards a client (transport buffer or unacked stateful buffer) before it is closed with a reconnect hint. */
+  maxBufferedBytes: number;
+  /** Largest transport message: one WebSocket message or one POST body, which may hold several records. */
+  maxTransportMessageBytes: number;
+  /** Hub calls queued on one connection (they run one at a time); more ends the connection. */
+  maxPendingInvocations: number;
+}
+
+export const DEFAULT_SIGNALR_CONFIG: Readonly<SignalRConfig> = Object.freeze({
+  keepAliveIntervalMs: 15_000,
+  clientTimeoutMs: 30_000,
+  handshakeTimeoutMs: 15_000,
+  unusedTokenTtlMs: 15_000,
+  longPollTimeoutMs: 90_000,
+  longPollIdleMs: 15_000,
+  statefulReconnectWindowMs: 15_000,
+  ackIntervalMs: 1_000,
+  maxMessageBytes: 32 * 1024,
+  maxBufferedBytes: 1024 * 1024,
+  maxTransportMessageBytes: 1024 * 1024,
+  maxPendingInvocations: 256,
+});
+
 /** Slow and greedy HTTP clients, on every route and door (see http/slow-client-guard.ts). */
 export interface HttpClientLimits {
   /** Least average request-body rate (bytes/s) after the grace period; 0 turns the rule off. */
@@ -83,6 +129,11 @@ export interface Config {
   adminToken: string | null;
   /** Bearer token `/metrics` asks for; null leaves it open. */
   metricsToken: string | null;
+  /**
+   * Whether `/metrics` also reports the Node process (CPU, memory, event loop, GC). Its collectors
+   * live as long as the process, so embedders that build many apps in one process turn it off.
+   */
+  processMetrics: boolean;
   sendRatePerSecond: number;
   sendBurst: number;
   typingRatePerSecond: number;
@@ -101,8 +152,7 @@ export interface Config {
   httpClients: HttpClientLimits;
   /** Signs SignalR connection tokens; shared by every node. Null → derived from JWT_SECRET, else a per-process key (one node). */
   signalrSecret: string | null;
-  /** A SignalR connection whose unsent output (socket buffer, or records kept for a stateful resume) passes this many bytes is closed with a reconnect hint. */
-  signalrSendBufferBytes: number;
+  signalr: SignalRConfig;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +236,25 @@ function frameAncestors(env: Env, name: string): string[] {
   return sources;
 }
 
+function signalrConfig(env: Env): SignalRConfig {
+  const d = DEFAULT_SIGNALR_CONFIG;
+  const ms = (name: string, fallback: number) => integer(env, name, fallback, 10, 3_600_000);
+  return {
+    keepAliveIntervalMs: ms('PARLEY_SIGNALR_KEEPALIVE_MS', d.keepAliveIntervalMs),
+    clientTimeoutMs: ms('PARLEY_SIGNALR_CLIENT_TIMEOUT_MS', d.clientTimeoutMs),
+    handshakeTimeoutMs: ms('PARLEY_SIGNALR_HANDSHAKE_TIMEOUT_MS', d.handshakeTimeoutMs),
+    unusedTokenTtlMs: ms('PARLEY_SIGNALR_UNUSED_TOKEN_TTL_MS', d.unusedTokenTtlMs),
+    longPollTimeoutMs: ms('PARLEY_SIGNALR_LONG_POLL_TIMEOUT_MS', d.longPollTimeoutMs),
+    longPollIdleMs: ms('PARLEY_SIGNALR_LONG_POLL_IDLE_MS', d.longPollIdleMs),
+    statefulReconnectWindowMs: ms('PARLEY_SIGNALR_STATEFUL_RECONNECT_WINDOW_MS', d.statefulReconnectWindowMs),
+    ackIntervalMs: ms('PARLEY_SIGNALR_ACK_INTERVAL_MS', d.ackIntervalMs),
+    maxMessageBytes: integer(env, 'PARLEY_SIGNALR_MAX_MESSAGE_BYTES', d.maxMessageBytes, 1024, 2 ** 30),
+    maxBufferedBytes: integer(env, 'PARLEY_SIGNALR_SEND_BUFFER_BYTES', d.maxBufferedBytes, 1024, 2 ** 31),
+    maxTransportMessageBytes: integer(env, 'PARLEY_SIGNALR_MAX_TRANSPORT_MESSAGE_BYTES', d.maxTransportMessageBytes, 1024, 2 ** 30),
+    maxPendingInvocations: integer(env, 'PARLEY_SIGNALR_MAX_PENDING_INVOCATIONS', d.maxPendingInvocations, 1, 1_000_000),
+  };
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const jwt: JwtConfig = {
@@ -212,6 +281,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     devAuth: flag(env, 'PARLEY_DEV_AUTH', !anyJwtSetting),
     adminToken: text(env, 'PARLEY_ADMIN_TOKEN'),
     metricsToken: text(env, 'PARLEY_METRICS_TOKEN'),
+    processMetrics: flag(env, 'PARLEY_PROCESS_METRICS', true),
     sendRatePerSecond,
     sendBurst: integer(env, 'PARLEY_SEND_BURST', 30, 1, 1_000_000),
     typingRatePerSecond: positiveNumber(env, 'PARLEY_TYPING_RATE', 2),
@@ -247,8 +317,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxConnectionsPerAddress: integer(env, 'PARLEY_MAX_CONNECTIONS_PER_ADDRESS', 1024, 0, 10_000_000),
     },
     signalrSecret: text(env, 'PARLEY_SIGNALR_SECRET'),
-    signalrSendBufferBytes: integer(env, 'PARLEY_SIGNALR_SEND_BUFFER_BYTES', 1024 * 1024, 1024, 2 ** 31),
+    signalr: signalrConfig(env),
   };
+  if (config.signalr.maxMessageBytes > config.signalr.maxTransportMessageBytes) {
+    throw new ConfigError('PARLEY_SIGNALR_MAX_MESSAGE_BYTES', `must not exceed PARLEY_SIGNALR_MAX_TRANSPORT_MESSAGE_BYTES (${config.signalr.maxTransportMessageBytes})`);
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent`);
   }

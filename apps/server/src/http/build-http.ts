@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -28,13 +28,13 @@ export interface HttpDeps {
   metrics: Metrics;
   readiness: ReadinessCheck[];
   isDraining: () => boolean;
-  logger: boolean | object;
+  logger: FastifyBaseLogger;
 }
 
 /** REST door: JSON bodies up to 256 KiB, one schema per route, contract errors, OpenAPI at /docs. */
 export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger,
+    loggerInstance: deps.logger,
     bodyLimit: 256 * 1024,
     // Ids are JSON numbers; a trailing slash or a double slash is still the same route.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },

@@ -1,4 +1,4 @@
-import pino from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { FanoutBus } from '../ports/fanout-bus.js';
 import type { PresenceStore } from '../ports/presence-store.js';
@@ -28,10 +28,11 @@ export interface RealtimeBackends {
 /** How long a starting node waits for Redis before serving anyway (it catches up when Redis appears). */
 const REDIS_START_WAIT_MS = 5_000;
 
-export async function createRealtimeBackends(config: Readonly<Config>): Promise<RealtimeBackends> {
+/** `log` reports the Redis connections' losses and recoveries. */
+export async function createRealtimeBackends(config: Readonly<Config>, log: Logger): Promise<RealtimeBackends> {
   const sendShape = { ratePerSecond: config.sendRatePerSecond, burst: config.sendBurst };
   const typingShape = { ratePerSecond: config.typingRatePerSecond, burst: Math.ceil(config.typingRatePerSecond) };
-  if (config.redisUrl) return createRedisBackends(config, config.redisUrl, sendShape, typingShape);
+  if (config.redisUrl) return createRedisBackends(config, config.redisUrl, log, sendShape, typingShape);
   const bus = new MemoryFanoutBus();
   const presence = new MemoryPresenceStore();
   return {
@@ -50,10 +51,10 @@ export async function createRealtimeBackends(config: Readonly<Config>): Promise<
 async function createRedisBackends(
   config: Readonly<Config>,
   url: string,
+  log: Logger,
   sendShape: { ratePerSecond: number; burst: number },
   typingShape: { ratePerSecond: number; burst: number },
 ): Promise<RealtimeBackends> {
-  const log = pino({ name: 'redis', level: process.env.VITEST ? 'silent' : config.logLevel });
   const connections = new RedisConnections(url, config.nodeId, {
     lost: (name, error) => log.warn({ connection: name, err: error.message }, 'redis connection lost: fan-out degrades to this node, clients repair through /sync'),
     restored: (name) => log.info({ connection: name }, 'redis connection restored'),

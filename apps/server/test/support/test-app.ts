@@ -15,10 +15,12 @@ export interface TestServer extends AsyncDisposable {
 
 /**
  * A disposable server on a free loopback port. Embedded in-memory PGlite unless `env` names a
- * DATABASE_URL; any other setting of contract §1 can be passed in `env`.
+ * DATABASE_URL; any other setting of the README's configuration table can be passed in `env`.
+ * Silent, and without process metrics, whose collectors would outlive the many servers one test
+ * process starts; `env` and `overrides` can turn either back on.
  */
 export async function startTestServer(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: 'memory://', PARLEY_DEV_AUTH: 'true', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: 'memory://', PARLEY_DEV_AUTH: 'true', PARLEY_PROCESS_METRICS: 'false', ...env });
   const app = await buildApp(config, { logger: false, ...overrides });
   const url = await app.listen();
   const api: TestServer['api'] = async (token, method, path, body) => {

@@ -15,11 +15,11 @@ export const HUB_PATH = '/hubs/chat';
 /**
  * The SignalR door (docs/signalr.md): `POST /hubs/chat/negotiate`, WebSockets,
  * Server-Sent Events and long polling at `/hubs/chat`, the JSON hub protocol and the ChatHub.
- * The send buffer comes from the configuration; other options from `context.options.signalr` (see SignalROptions).
+ * Its options come from `config.signalr`, overridden by `context.options.signalr` (see SignalROptions).
  */
 export function openSignalRDoor(context: DoorContext): Door {
   const tuning = context.options?.signalr;
-  const options = resolveSignalROptions({ maxBufferedBytes: context.config.signalrSendBufferBytes, ...(tuning && typeof tuning === 'object' ? tuning : {}) });
+  const options = resolveSignalROptions({ ...context.config.signalr, ...(tuning && typeof tuning === 'object' ? tuning : {}) });
   const table = new ConnectionTable(Math.max(options.unusedTokenTtlMs, 5000));
   const secret = context.config.signalrSecret ?? context.config.jwt.secret;
   const runtime = new SignalRRuntime({
