@@ -24,10 +24,25 @@ export async function migrate(db: SqlClient): Promise<number[]> {
   return applied;
 }
 
-/** Our migrations hold no semicolons inside statements, so splitting on `;` at line ends is exact. */
+/**
+ * Splits a script at `;` at line ends, except inside dollar-quoted bodies (`$fn$ … $fn$`, as a
+ * function's body is written), whose statements end in `;` too.
+ */
 function splitStatements(script: string): string[] {
-  return script
-    .split(/;\s*$/m)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+  const statements: string[] = [];
+  let current: string[] = [];
+  let openTag: string | null = null;
+  for (const line of script.split('\n')) {
+    current.push(line);
+    for (const [tag] of line.matchAll(/\$[A-Za-z_]*\$/g)) {
+      if (openTag === null) openTag = tag;
+      else if (tag === openTag) openTag = null;
+    }
+    if (openTag === null && /;\s*$/.test(line)) {
+      statements.push(current.join('\n').replace(/;\s*$/, ''));
+      current = [];
+    }
+  }
+  statements.push(current.join('\n'));
+  return statements.map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.length > 0);
 }

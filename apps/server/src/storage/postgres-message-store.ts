@@ -21,6 +21,9 @@ import { lockProfiles } from './postgres-user-store.js';
 
 const seqMap = (pairs: [number, number][]): Map<number, number> => new Map(pairs);
 
+/** A row of `parley_append_messages`: the item's position and outcome, and the message when there is one. */
+type AppendedRow = MessageRow & { idx: number; outcome: 'stored' | 'duplicate' | 'USER_NOT_FOUND' | 'BLOCKED'; sender_user_seq: number | null; receiver_user_seq: number | null };
+
 export class PostgresMessageStore implements MessageStore {
   constructor(private readonly db: SqlClient) {}
 
@@ -39,82 +42,54 @@ export class PostgresMessageStore implements MessageStore {
     }
   }
 
-  private appendBatchOnce(items: readonly NewMessage[]): Promise<SendOutcome[]> {
-    return this.db.transaction(async (tx) => {
-      const outcomes: (SendOutcome | undefined)[] = new Array(items.length);
-      const keyOf = (i: NewMessage) => (i.clientMsgId === null ? null : `${i.senderId}\u0000${i.clientMsgId}`);
-
-      // 1. Repeats of a stored (sender, clientMsgId), and repeats within this batch.
-      const withIds = items.filter((i) => i.clientMsgId !== null);
-      const stored = new Map<string, MessageRow>();
-      if (withIds.length > 0) {
-        const rows = await tx.query<MessageRow>(
-          `SELECT ${MESSAGE_COLUMNS} FROM messages
-           WHERE (sender_id, client_msg_id) IN (SELECT * FROM unnest($1::int8[], $2::text[]))`,
-          [withIds.map((i) => i.senderId), withIds.map((i) => i.clientMsgId)],
-        );
-        for (const r of rows) stored.set(`${r.sender_id}\u0000${r.client_msg_id}`, r);
-      }
-      const firstInBatch = new Map<string, number>();
-      const repeatOf = new Map<number, number>();
-      items.forEach((item, index) => {
-        const key = keyOf(item);
-        if (key === null) return;
-        const row = stored.get(key);
-        if (row) outcomes[index] = { kind: 'duplicate', message: toMessage(row, item.senderId) };
-        else if (firstInBatch.has(key)) repeatOf.set(index, firstInBatch.get(key)!);
-        else firstInBatch.set(key, index);
-      });
-
-      // 2. Unknown users and blocks reject single items, never the batch.
-      const fresh = items.map((item, index) => ({ item, index })).filter(({ index }) => !outcomes[index] && !repeatOf.has(index));
-      const userIds = [...new Set(fresh.flatMap(({ item }) => [item.senderId, item.receiverId]))];
-      // Which users exist and which pairs are blocked, in one round trip.
-      const checks = fresh.length === 0 ? [] : await tx.query<{ blocker_id: number | null; id: number }>(
-        `SELECT NULL::int8 AS blocker_id, id FROM users WHERE id = ANY($1::int8[])
-         UNION ALL
-         SELECT blocker_id, blocked_id FROM blocks WHERE (blocker_id, blocked_id) IN (SELECT * FROM unnest($2::int8[], $3::int8[]))`,
-        [userIds, fresh.map(({ item }) => item.receiverId), fresh.map(({ item }) => item.senderId)],
-      );
-      const existing = new Set(checks.filter((r) => r.blocker_id === null).map((r) => Number(r.id)));
-      const blocked = new Set(checks.filter((r) => r.blocker_id !== null).map((r) => `${r.blocker_id}:${r.id}`));
-      const accepted = fresh.filter(({ item, index }) => {
-        if (!existing.has(item.senderId) || !existing.has(item.receiverId)) {
-          outcomes[index] = { kind: 'rejected', code: 'USER_NOT_FOUND' };
-          return false;
-        }
-        if (blocked.has(`${item.receiverId}:${item.senderId}`)) {
-          outcomes[index] = { kind: 'rejected', code: 'BLOCKED' };
-          return false;
-        }
-        return true;
-      });
-
-      // 3. Seqs, rows, log entries: a handful of statements for the whole batch.
-      if (accepted.length > 0) {
-        const conversations = await lockConversations(
-          tx,
-          accepted.map(({ item }) => [item.senderId, item.receiverId]),
-        );
-        const written = await insertMessages(tx, conversations, accepted.map(({ item }) => item));
-        written.forEach((w, i) => {
-          const { item, index } = accepted[i]!;
-          outcomes[index] = {
-            kind: 'stored',
-            message: toMessage(w.row, item.senderId),
-            userSeqs: seqMap([
-              [item.senderId, w.senderUserSeq],
-              [item.receiverId, w.receiverUserSeq],
-            ]),
-          };
-        });
-      }
-      for (const [index, first] of repeatOf) {
-        const original = outcomes[first]!;
-        outcomes[index] = original.kind === 'rejected' ? original : { kind: 'duplicate', message: original.message };
-      }
-      return outcomes as SendOutcome[];
+  /**
+   * The whole batch in one round trip: the `parley_append_messages` function (migration 4)
+   * checks, numbers, inserts and logs every item in one statement, hence one implicit
+   * transaction. Repeats of a (sender, clientMsgId) within the batch never reach it: they take
+   * the outcome of their first occurrence.
+   */
+  private async appendBatchOnce(items: readonly NewMessage[]): Promise<SendOutcome[]> {
+    const outcomes: (SendOutcome | undefined)[] = new Array(items.length);
+    const firstInBatch = new Map<string, number>();
+    const repeatOf = new Map<number, number>();
+    const sent: { item: NewMessage; index: number }[] = [];
+    items.forEach((item, index) => {
+      const key = item.clientMsgId === null ? null : `${item.senderId}\u0000${item.clientMsgId}`;
+      if (key !== null && firstInBatch.has(key)) return repeatOf.set(index, firstInBatch.get(key)!);
+      if (key !== null) firstInBatch.set(key, index);
+      sent.push({ item, index });
     });
+    const rows = await this.db.query<AppendedRow>(
+      `SELECT idx, outcome, sender_user_seq, receiver_user_seq, ${MESSAGE_COLUMNS}
+       FROM parley_append_messages($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+      [
+        sent.map(({ item }) => item.senderId),
+        sent.map(({ item }) => item.receiverId),
+        sent.map(({ item }) => item.messageType),
+        sent.map(({ item }) => item.content),
+        sent.map(({ item }) => (item.extra === null ? null : JSON.stringify(item.extra))),
+        sent.map(({ item }) => item.clientMsgId),
+      ],
+    );
+    for (const row of rows) {
+      const { item, index } = sent[row.idx - 1]!;
+      if (row.outcome === 'USER_NOT_FOUND' || row.outcome === 'BLOCKED') outcomes[index] = { kind: 'rejected', code: row.outcome };
+      else if (row.outcome === 'duplicate') outcomes[index] = { kind: 'duplicate', message: toMessage(row, item.senderId) };
+      else
+        outcomes[index] = {
+          kind: 'stored',
+          message: toMessage(row, item.senderId),
+          userSeqs: seqMap([
+            [item.senderId, Number(row.sender_user_seq)],
+            [item.receiverId, Number(row.receiver_user_seq)],
+          ]),
+        };
+    }
+    for (const [index, first] of repeatOf) {
+      const original = outcomes[first]!;
+      outcomes[index] = original.kind === 'rejected' ? original : { kind: 'duplicate', message: original.message };
+    }
+    return outcomes as SendOutcome[];
   }
 
   async getById(messageId: number, viewerId: number): Promise<Message | null> {
