@@ -1,4 +1,4 @@
-import { isErrorCode, type ErrorCode } from '@parley/protocol';
+import { isErrorCode, RETRYABLE_ERROR_CODES, type ErrorCode } from '@parley/protocol';
 
 /**
  * Codes the SDK adds to the server's closed list: `NETWORK` (the request never got an answer),
@@ -6,8 +6,8 @@ import { isErrorCode, type ErrorCode } from '@parley/protocol';
  */
 export type SdkErrorCode = ErrorCode | 'NETWORK' | 'ABORTED' | 'CLOSED';
 
-/** Error codes for which repeating the same request later may succeed. */
-const TRANSIENT: ReadonlySet<SdkErrorCode> = new Set<SdkErrorCode>(['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL', 'NETWORK']);
+/** Error codes for which repeating the same request later may succeed: the server's, and a request that got no answer. */
+const TRANSIENT: ReadonlySet<SdkErrorCode> = new Set<SdkErrorCode>([...RETRYABLE_ERROR_CODES, 'NETWORK']);
 
 /**
  * Every failure the SDK reports: a REST error (`status` is the HTTP status), a STOMP error push

@@ -4,6 +4,9 @@
  */
 export const RECORD_SEPARATOR = '\u001e';
 
+/** The SignalR door's limit on one incoming record (ASP.NET's default); a larger one ends the connection. */
+export const HUB_MAX_RECORD_BYTES = 32 * 1024;
+
 /** The hub protocol's message types this client reads or writes. */
 export const HubRecordType = {
   Invocation: 1,

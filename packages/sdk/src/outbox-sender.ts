@@ -1,13 +1,10 @@
-import type { Message } from '@parley/protocol';
+import { isRetryableErrorCode, type Message } from '@parley/protocol';
 import type { TypedEmitter } from './emitter.js';
 import { ParleyError } from './errors.js';
 import type { ParleyEvents } from './events.js';
 import type { OutboxItem } from './outbox-item.js';
 import type { Outbox } from './outbox.js';
-import { MAX_SEND_BODY_BYTES, sendBodyBytes } from './send-checks.js';
 import type { RealtimeConnection } from './realtime-connection.js';
-
-const TRANSIENT_SEND_ERRORS = new Set(['RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL']);
 
 /** @internal The client options the sender reads, on every use. */
 export interface OutboxSenderLimits {
@@ -37,7 +34,7 @@ export class OutboxSender {
   flush(): void {
     if (!this.canWrite()) return;
     for (const item of this.outbox.due(this.limits.maxInFlight ?? 32)) {
-      if (sendBodyBytes(item.body) > MAX_SEND_BODY_BYTES) {
+      if (this.connection.sendBytes(item.body) > this.connection.maxSendBytes) {
         // Left by an older run: the server would end the connection on every attempt.
         this.outbox.fail(item.clientMsgId, { code: 'PAYLOAD_TOO_LARGE', message: 'the message does not fit in one frame' });
         continue;
@@ -69,7 +66,7 @@ export class OutboxSender {
     if (clientMsgId && item && item.state !== 'failed') {
       this.clearAckTimer(clientMsgId);
       const reason = { code: error.code, message: error.message };
-      if (TRANSIENT_SEND_ERRORS.has(error.code)) {
+      if (isRetryableErrorCode(error.code)) {
         const delay = error.details.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** Math.min(item.attempts, 5));
         this.outbox.requeue(clientMsgId, Date.now() + delay, reason);
       } else {

@@ -1,5 +1,6 @@
 import {
   fromHubMessage,
+  HUB_COMMAND_METHODS,
   LIMITS,
   type ConversationPage,
   type ExchangeKind,
@@ -195,7 +196,7 @@ export class ParleyClient {
    * `outbox` event then reports `sending`, `sent` (with the stored message) or `failed`. Use
    * `waitForSent` to await the stored message. Rejects with VALIDATION_FAILED for content the
    * server would refuse (empty or too long text, bad sticker code), and with PAYLOAD_TOO_LARGE for
-   * a message that does not fit in one STOMP frame (64 KiB).
+   * a message that does not fit in one frame (64 KiB over STOMP, a 32 KiB record over SignalR).
    */
   async send(input: SendInput): Promise<OutboxItem> {
     const messageType = input.messageType ?? 'TEXT';
@@ -208,7 +209,7 @@ export class ParleyClient {
       clientMsgId: input.clientMsgId ?? newClientMsgId(),
       ...(input.extra !== undefined ? { extra: input.extra } : {}),
     };
-    checkFrameSize(body);
+    checkFrameSize(this.connection.sendBytes(body), this.connection.maxSendBytes);
     const item = await this.outbox.add(body);
     this.sender.flush();
     return { ...item };
@@ -301,7 +302,7 @@ export class ParleyClient {
   async markRead(conversationId: number, upToSeq?: number): Promise<ReadResult> {
     const hub = this.connectedHub();
     if (hub) {
-      const result = (await hub.invoke('MarkAsRead', upToSeq === undefined ? [conversationId] : [conversationId, upToSeq])) as Record<string, number>;
+      const result = (await hub.invoke(HUB_COMMAND_METHODS.markRead[0], upToSeq === undefined ? [conversationId] : [conversationId, upToSeq])) as Record<string, number>;
       return withUserSeq({ conversationId: Number(result.sessionId), readUpToSeq: Number(result.readUpToSeq), unreadCount: Number(result.unreadCount) }, result);
     }
     return this.api.markRead(conversationId, upToSeq);
@@ -310,7 +311,7 @@ export class ParleyClient {
   /** Asks the peer to swap WeChat ids or photos (needs my own on file: PROFILE_INCOMPLETE otherwise). */
   requestExchange(receiverId: number, kind: ExchangeKind): Promise<WithUserSeq<Message>> {
     const hub = this.connectedHub();
-    if (hub) return this.hubMessageCall(hub, kind === 'WECHAT' ? 'ExchangeWeChat' : 'ExchangePhoto', [receiverId]);
+    if (hub) return this.hubMessageCall(hub, HUB_COMMAND_METHODS.requestExchange[kind === 'WECHAT' ? 0 : 1], [receiverId]);
     return this.api.requestExchange(receiverId, kind);
   }
 
@@ -322,7 +323,7 @@ export class ParleyClient {
   /** Recalls my message (within 2 minutes). */
   recall(messageId: number): Promise<WithUserSeq<Message>> {
     const hub = this.connectedHub();
-    if (hub) return this.hubMessageCall(hub, 'RecallMessage', [messageId]);
+    if (hub) return this.hubMessageCall(hub, HUB_COMMAND_METHODS.recall[0], [messageId]);
     return this.api.recall(messageId);
   }
 

@@ -41,6 +41,10 @@ export interface RealtimeHooks {
  */
 export interface RealtimeConnection {
   readonly current: ConnectionState;
+  /** The largest send this transport's server accepts in one frame or record, in bytes. */
+  readonly maxSendBytes: number;
+  /** How many bytes `sendMessage(body)` puts on the wire; a larger one would end the connection on every attempt. */
+  sendBytes(body: OutboxBody): number;
   /** Starts connecting (and keeps reconnecting until `stop`). */
   start(): void;
   /** Disconnects for good. */

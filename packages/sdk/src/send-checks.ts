@@ -7,15 +7,20 @@ import { ParleyError } from './errors.js';
  */
 export const MAX_SEND_BODY_BYTES = LIMITS.frameMaxBytes - 512;
 
-export function checkFrameSize(body: object): void {
-  if (sendBodyBytes(body) > MAX_SEND_BODY_BYTES) {
-    throw new ParleyError('PAYLOAD_TOO_LARGE', `the message is larger than ${MAX_SEND_BODY_BYTES} bytes as JSON (content and extra together)`);
+/** Refuses a message whose wire form (`bytes`) is over the transport's `max`. */
+export function checkFrameSize(bytes: number, max: number): void {
+  if (bytes > max) {
+    throw new ParleyError('PAYLOAD_TOO_LARGE', `the message takes ${bytes} bytes on the wire, more than the ${max} one frame may hold (content and extra together)`);
   }
 }
 
-/** UTF-8 length of the SEND body (no TextEncoder: some mini-program runtimes lack it). */
+/** UTF-8 length of the SEND body. */
 export function sendBodyBytes(body: object): number {
-  const text = JSON.stringify(body);
+  return utf8Bytes(JSON.stringify(body));
+}
+
+/** UTF-8 length of a string (no TextEncoder: some mini-program runtimes lack it). */
+export function utf8Bytes(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);

@@ -1,4 +1,6 @@
 import {
+  HUB_COMMAND_METHODS,
+  HUB_PUSH_EVENTS,
   MESSAGE_TYPE_BY_HUB_NUMBER,
   SENDABLE_MESSAGE_TYPES,
   toHubMessage,
@@ -10,6 +12,11 @@ import type { MessageMeta, UpdateMeta } from './events.js';
 import { newClientMsgId } from './outbox.js';
 import { ParleyClient, type SendInput } from './parley-client.js';
 import type { ParleyClientOptions } from './parley-client-options.js';
+
+const [RECEIVE_MESSAGE, MESSAGE_SENT] = HUB_PUSH_EVENTS.message;
+const [USER_ONLINE, USER_OFFLINE] = HUB_PUSH_EVENTS.presence;
+const SEND_MESSAGE = HUB_COMMAND_METHODS.send[0].toLowerCase();
+const TYPING = HUB_COMMAND_METHODS.typing[0].toLowerCase();
 
 /** Options of ParleySignalR: those of ParleyClient, which it runs with `transport: 'signalr'`. */
 export type ParleySignalROptions = Omit<ParleyClientOptions, 'transport'>;
@@ -54,12 +61,12 @@ export class ParleySignalR {
   constructor(options: ParleySignalROptions) {
     this.client = new ParleyClient({ ...options, transport: 'signalr' });
     this.client.on('message', (message, meta) => this.messageArrived(message, meta));
-    this.client.on('read', (r, meta) => this.emit('MessagesRead', withSeq({ sessionId: r.conversationId, readerId: r.readerId, readUpToSeq: r.readUpToSeq }, meta)));
-    this.client.on('recall', (r, meta) => this.emit('MessageRecalled', withSeq({ sessionId: r.conversationId, messageId: r.messageId, seq: r.seq }, meta)));
-    this.client.on('exchange', (answer, meta) => this.emit('ExchangeResponded', withSeq({ ...answer }, meta)));
-    this.client.on('typing', (t) => this.emit('UserTyping', { sessionId: t.conversationId, userId: t.userId, isTyping: t.typing }));
+    this.client.on('read', (r, meta) => this.emit(HUB_PUSH_EVENTS.read[0], withSeq({ sessionId: r.conversationId, readerId: r.readerId, readUpToSeq: r.readUpToSeq }, meta)));
+    this.client.on('recall', (r, meta) => this.emit(HUB_PUSH_EVENTS.recall[0], withSeq({ sessionId: r.conversationId, messageId: r.messageId, seq: r.seq }, meta)));
+    this.client.on('exchange', (answer, meta) => this.emit(HUB_PUSH_EVENTS.exchange[0], withSeq({ ...answer }, meta)));
+    this.client.on('typing', (t) => this.emit(HUB_PUSH_EVENTS.typing[0], { sessionId: t.conversationId, userId: t.userId, isTyping: t.typing }));
     this.client.on('presence', (p) =>
-      p.online ? this.emit('UserOnline', { userId: p.userId }) : this.emit('UserOffline', { userId: p.userId, lastSeenAt: p.lastSeenAt }),
+      p.online ? this.emit(USER_ONLINE, { userId: p.userId }) : this.emit(USER_OFFLINE, { userId: p.userId, lastSeenAt: p.lastSeenAt }),
     );
   }
 
@@ -85,9 +92,9 @@ export class ParleySignalR {
   async invoke(method: string, ...args: unknown[]): Promise<unknown> {
     try {
       switch (method.toLowerCase()) {
-        case 'sendmessage':
+        case SEND_MESSAGE:
           return await this.sendMessage(args[0] as SendMessageDto);
-        case 'typing':
+        case TYPING:
           this.client.setTyping(Number(args[0]), args[1] === true);
           return undefined;
         default:
@@ -165,10 +172,10 @@ export class ParleySignalR {
     const tempId = message.clientMsgId === null ? undefined : this.tempIds.get(message.clientMsgId);
     if (tempId !== undefined && message.senderId === this.client.userId) {
       this.tempIds.delete(message.clientMsgId as string);
-      this.emit('MessageSent', withSeq({ tempId, messageId: message.id, sessionId: message.conversationId, seq: message.seq, createTime: message.createdAt }, meta));
+      this.emit(MESSAGE_SENT, withSeq({ tempId, messageId: message.id, sessionId: message.conversationId, seq: message.seq, createTime: message.createdAt }, meta));
       return;
     }
-    this.emit('ReceiveMessage', withSeq({ ...toHubMessage(message) }, meta));
+    this.emit(RECEIVE_MESSAGE, withSeq({ ...toHubMessage(message) }, meta));
   }
 
   private emit(event: string, argument: Record<string, unknown>): void {

@@ -1,11 +1,12 @@
-import { fromHubMessage, isErrorCode, toHubSendDto, type WireHubMessage } from '@parley/protocol';
+import { fromHubMessage, HUB_COMMAND_METHODS, isErrorCode, toHubSendDto, type WireHubMessage } from '@parley/protocol';
 import type { Backoff } from './backoff.js';
 import { ParleyError } from './errors.js';
 import type { HttpTransport } from './http-transport.js';
 import { decodeHubEvent } from './hub-push-decoder.js';
-import { decodeRecords, encodeRecord, frameText, HubRecordType, type HubRecord } from './hub-records.js';
+import { decodeRecords, encodeRecord, frameText, HUB_MAX_RECORD_BYTES, HubRecordType, type HubRecord } from './hub-records.js';
 import type { OutboxBody } from './outbox-item.js';
 import type { ConnectionState, RealtimeConnection, RealtimeHooks } from './realtime-connection.js';
+import { utf8Bytes } from './send-checks.js';
 import type { SocketFactory, WebSocketLike } from './socket-factory.js';
 import type { TokenSource } from './token-source.js';
 
@@ -68,6 +69,13 @@ export class SignalRConnection implements RealtimeConnection {
     return this.state;
   }
 
+  readonly maxSendBytes = HUB_MAX_RECORD_BYTES;
+
+  sendBytes(body: OutboxBody): number {
+    // The longest invocation id this connection could use, so the estimate never falls short.
+    return utf8Bytes(encodeRecord(sendInvocation(String(Number.MAX_SAFE_INTEGER), body)));
+  }
+
   start(): void {
     if (this.active) return;
     this.active = true;
@@ -97,7 +105,7 @@ export class SignalRConnection implements RealtimeConnection {
 
   sendMessage(body: OutboxBody): boolean {
     if (this.state !== 'connected') return false;
-    this.invoke('SendMessage', [toHubSendDto(body)]).then(
+    this.invokeRecord(sendInvocation(this.newInvocationId(), body)).then(
       (result) => {
         const fields = result as WireHubMessage & { userSeq?: unknown };
         const userSeq = typeof fields.userSeq === 'number' ? fields.userSeq : null;
@@ -114,7 +122,7 @@ export class SignalRConnection implements RealtimeConnection {
 
   typing(receiverId: number, typing: boolean): boolean {
     if (this.state !== 'connected') return false;
-    this.invoke('Typing', [receiverId, typing]).catch(() => undefined);
+    this.invoke(HUB_COMMAND_METHODS.typing[0], [receiverId, typing]).catch(() => undefined);
     return true;
   }
 
@@ -124,16 +132,23 @@ export class SignalRConnection implements RealtimeConnection {
    * socket ends before the answer.
    */
   invoke(target: string, args: readonly unknown[]): Promise<unknown> {
+    return this.invokeRecord({ type: HubRecordType.Invocation, invocationId: this.newInvocationId(), target, arguments: args });
+  }
+
+  private invokeRecord(record: Invocation): Promise<unknown> {
     const socket = this.attempt?.socket;
-    if (this.state !== 'connected' || !socket) return Promise.reject(new ParleyError('NETWORK', `not connected: ${target} was not sent`));
-    const invocationId = String(this.nextInvocationId++);
+    if (this.state !== 'connected' || !socket) return Promise.reject(new ParleyError('NETWORK', `not connected: ${record.target} was not sent`));
     return new Promise((resolve, reject) => {
-      this.pending.set(invocationId, { resolve, reject });
-      if (!this.write(socket, { type: HubRecordType.Invocation, invocationId, target, arguments: args })) {
-        this.pending.delete(invocationId);
-        reject(new ParleyError('NETWORK', `the socket refused ${target}`));
+      this.pending.set(record.invocationId, { resolve, reject });
+      if (!this.write(socket, record)) {
+        this.pending.delete(record.invocationId);
+        reject(new ParleyError('NETWORK', `the socket refused ${record.target}`));
       }
     });
+  }
+
+  private newInvocationId(): string {
+    return String(this.nextInvocationId++);
   }
 
   private async run(): Promise<void> {
@@ -349,6 +364,17 @@ export class SignalRConnection implements RealtimeConnection {
   private debug(line: string): void {
     this.options.debug?.(`signalr: ${line}`);
   }
+}
+
+interface Invocation {
+  type: typeof HubRecordType.Invocation;
+  invocationId: string;
+  target: string;
+  arguments: readonly unknown[];
+}
+
+function sendInvocation(invocationId: string, body: OutboxBody): Invocation {
+  return { type: HubRecordType.Invocation, invocationId, target: HUB_COMMAND_METHODS.send[0], arguments: [toHubSendDto(body)] };
 }
 
 /** The hub completes a failed call with `"CODE: message"`; anything else is the server's fault. */

@@ -1,10 +1,12 @@
+import { STOMP_COMMAND_DESTINATIONS } from '@parley/protocol';
 import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
 import type { Backoff } from './backoff.js';
 import { ParleyError } from './errors.js';
 import type { OutboxBody } from './outbox-item.js';
 import type { ConnectionState, RealtimeConnection, RealtimeHooks } from './realtime-connection.js';
+import { MAX_SEND_BODY_BYTES, sendBodyBytes } from './send-checks.js';
 import type { SocketFactory } from './socket-factory.js';
-import { decodeStompPush, STOMP_PUSH_QUEUES } from './stomp-push-decoder.js';
+import { decodeStompPush, STOMP_SUBSCRIBED_QUEUES } from './stomp-push-decoder.js';
 import type { TokenSource } from './token-source.js';
 
 /** @internal Options of StompConnection. */
@@ -59,6 +61,12 @@ export class StompConnection implements RealtimeConnection {
     return this.state;
   }
 
+  readonly maxSendBytes = MAX_SEND_BODY_BYTES;
+
+  sendBytes(body: OutboxBody): number {
+    return sendBodyBytes(body);
+  }
+
   /** Starts connecting (and keeps reconnecting until `stop`). */
   start(): void {
     if (this.active) return;
@@ -87,11 +95,11 @@ export class StompConnection implements RealtimeConnection {
   }
 
   sendMessage(body: OutboxBody): boolean {
-    return this.publish('/app/chat.send', body, { id: `send-${++this.receiptCounter}`, onReceipt: () => undefined });
+    return this.publish(STOMP_COMMAND_DESTINATIONS.send, body, { id: `send-${++this.receiptCounter}`, onReceipt: () => undefined });
   }
 
   typing(receiverId: number, typing: boolean): boolean {
-    return this.publish('/app/chat.typing', { receiverId, typing });
+    return this.publish(STOMP_COMMAND_DESTINATIONS.typing, { receiverId, typing });
   }
 
   /** Writes a SEND; false when not connected. `receipt` asks for a RECEIPT, reported to `onReceipt`. */
@@ -133,7 +141,7 @@ export class StompConnection implements RealtimeConnection {
 
   private connected(): void {
     this.options.backoff.reset();
-    for (const destination of STOMP_PUSH_QUEUES) {
+    for (const destination of STOMP_SUBSCRIBED_QUEUES) {
       this.client.subscribe(destination, (message: IMessage) => {
         const push = decodeStompPush(destination, message.body, message.headers as Record<string, string>);
         if (push) this.hooks.onPush(push);

@@ -1,20 +1,27 @@
-import type { ExchangeAnswer, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
+import {
+  STOMP_ERRORS_QUEUE,
+  STOMP_PUSH_QUEUES,
+  type ExchangeAnswer,
+  type Message,
+  type PresenceChange,
+  type PushKind,
+  type ReadReceipt,
+  type RecallNotice,
+  type TypingNotice,
+} from '@parley/protocol';
 import { ParleyError } from './errors.js';
 import type { RealtimePush } from './realtime-connection.js';
 
-/** The user queues of the STOMP door and what each carries (docs/sdk.md lists them). */
-const QUEUES = {
-  '/user/queue/messages': 'message',
-  '/user/queue/read': 'read',
-  '/user/queue/typing': 'typing',
-  '/user/queue/presence': 'presence',
-  '/user/queue/recalls': 'recall',
-  '/user/queue/exchange': 'exchange',
-  '/user/queue/errors': 'error',
-} as const;
+type QueueKind = PushKind | 'error';
+
+/** Each user queue of the STOMP door by name, with what it carries. */
+const KIND_BY_QUEUE = new Map<string, QueueKind>([
+  ...(Object.entries(STOMP_PUSH_QUEUES) as Array<[PushKind, string]>).map(([kind, queue]) => [queue, kind] as const),
+  [STOMP_ERRORS_QUEUE, 'error'],
+]);
 
 /** @internal The user queues to subscribe after every CONNECTED. */
-export const STOMP_PUSH_QUEUES: readonly string[] = Object.keys(QUEUES);
+export const STOMP_SUBSCRIBED_QUEUES: readonly string[] = [...KIND_BY_QUEUE.keys()];
 
 /**
  * @internal
@@ -22,7 +29,7 @@ export const STOMP_PUSH_QUEUES: readonly string[] = Object.keys(QUEUES);
  * its place in my update log. Null for a queue this client does not know.
  */
 export function decodeStompPush(destination: string, text: string, headers: Record<string, string>): RealtimePush | null {
-  const kind = QUEUES[destination as keyof typeof QUEUES] as (typeof QUEUES)[keyof typeof QUEUES] | undefined;
+  const kind = KIND_BY_QUEUE.get(destination);
   if (kind === undefined) return null;
   let body: unknown;
   try {

@@ -107,6 +107,24 @@ describe('SDK over SignalR against the real server (in process)', () => {
     expect(a.client.state).toBe('connected');
   });
 
+  it('a message over the hub record limit (32 KiB) is refused before queueing; one under it is stored; the connection stays up', async () => {
+    const a = peer(() => server.baseUrl, 331, 'Abe');
+    const b = peer(() => server.baseUrl, 332, 'Bo');
+    peers.push(a, b);
+    await a.client.connect();
+    await b.client.connect();
+    const states: string[] = [];
+    a.client.on('state', (state) => states.push(state));
+    const big = { receiverId: 332, content: 'big', extra: { note: 'x'.repeat(40 * 1024) } };
+    await expect(a.client.send(big)).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(a.client.pendingMessages()).toEqual([]);
+    const fits = await a.client.send({ receiverId: 332, content: 'fits', extra: { note: 'y'.repeat(12 * 1024) } });
+    const stored = await a.client.waitForSent(fits.clientMsgId);
+    await waitFor(() => b.received.some((m) => m.id === stored.id), 30_000, 'b receives the message that fits');
+    expect(b.received.find((m) => m.id === stored.id)?.content).toBe('fits');
+    expect(states).toEqual([]);
+  });
+
   it('the outbox delivers what was queued while offline, once', async () => {
     const a = peer(() => server.baseUrl, 321, 'Amy');
     const b = peer(() => server.baseUrl, 322, 'Bea');
