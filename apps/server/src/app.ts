@@ -14,6 +14,7 @@ import { createLogger, type LoggerSetting } from './logger.js';
 import { Metrics } from './metrics.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { createRealtimeBackends, type RealtimeBackends } from './realtime/realtime-backends.js';
+import { AdminService } from './services/admin-service.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { ExchangeService } from './services/exchange-service.js';
 import { MediaService } from './services/media-service.js';
@@ -123,6 +124,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     media,
     delivery,
     blocks,
+    admin: new AdminService({ conversations, messages, users }),
   };
 
   const hs256Secret = config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : null;

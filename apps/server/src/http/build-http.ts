@@ -10,7 +10,9 @@ import type { Services } from '../services/services.js';
 import type { UserDirectory } from '../services/user-directory.js';
 import { errorHandler, sendError } from './error-reply.js';
 import { requireUser } from './request-user.js';
+import { adminConversationRoutes } from './routes/admin-conversation-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { adminStatsRoutes } from './routes/admin-stats-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.js';
 import { mediaFileRoutes, mediaUploadRoutes } from './routes/media-routes.js';
@@ -71,7 +73,11 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     await user.register(mediaUploadRoutes, { services: deps.services });
   });
   const adminToken = deps.config.adminToken;
-  if (adminToken) await app.register(adminRoutes, { services: deps.services, adminToken });
+  if (adminToken) {
+    await app.register(adminRoutes, { services: deps.services, adminToken });
+    await app.register(adminConversationRoutes, { services: deps.services, adminToken });
+    await app.register(adminStatsRoutes, { metrics: deps.metrics, adminToken });
+  }
 
   await app.register(webClientRoutes, { config: deps.config });
   return app;

@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.js';
+import { AppError } from '../domain/app-error.js';
 
 const WEB_CLIENT_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+/** The admin console's entry page in the same build, served at /admin. */
+const ADMIN_PAGE = 'admin.html';
 
 /** What the web client reads at start (`GET /config.json`) to know how to sign in. */
 export interface WebClientSettings {
@@ -15,7 +20,8 @@ export interface WebClientSettings {
 }
 
 /**
- * The Vue web client at `/` (apps/web/dist), its `/config.json`, and the `frame-ancestors` policy
+ * The Vue web client at `/` (apps/web/dist), the admin console at `/admin` (only while
+ * PARLEY_ADMIN_TOKEN is set), the client's `/config.json`, and the `frame-ancestors` policy
  * that decides which host apps may embed it in an iframe (clickjacking: a foreign page must not
  * frame a signed-in chat).
  */
@@ -40,8 +46,25 @@ export const webClientRoutes: FastifyPluginAsync<{ config: Readonly<Config> }> =
     wildcard: false,
     index: ['index.html'],
     decorateReply: false,
+    // The console's page is reachable only as /admin, and only while the admin API is on.
+    allowedPath: (pathName) => pathName !== `/${ADMIN_PAGE}`,
     setHeaders: (res) => res.setHeader('content-security-policy', policy),
   });
+  if (config.adminToken) {
+    // Read per request: a rebuilt console is served without a restart, like the static files.
+    app.get('/admin', { schema: { hide: true } }, async (_request, reply) => {
+      const page = await readFile(join(WEB_CLIENT_DIR, ADMIN_PAGE)).catch(() => null);
+      if (!page) throw new AppError('NOT_FOUND', 'the admin console is not built: run npm run build');
+      return (
+        reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          // The console acts with the admin token: no page may frame it (clickjacking).
+          .header('content-security-policy', "frame-ancestors 'none'")
+          .send(page)
+      );
+    });
+  }
   // Browsers and crawlers ask for /favicon.ico whatever the page links.
   app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/favicon.svg', 301));
 };

@@ -33,6 +33,8 @@ export interface ConversationStore {
   /** The conversation of the unordered pair, or null when they never talked. */
   findByPair(userA: number, userB: number): Promise<{ id: number } | null>;
   exists(conversationId: number): Promise<boolean>;
+  /** The two users of a conversation, lower id first; null when it does not exist. */
+  participants(conversationId: number): Promise<[number, number] | null>;
   /** The caller's side of a conversation; null when it does not exist or the user is not in it. */
   getSide(conversationId: number, userId: number): Promise<ConversationSide | null>;
   /** The user's conversations, newest activity first, strictly older than `before`. */

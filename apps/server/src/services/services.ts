@@ -1,4 +1,5 @@
 import type { BlockStore } from '../ports/block-store.js';
+import type { AdminService } from './admin-service.js';
 import type { MediaService } from './media-service.js';
 import type { ExchangeService } from './exchange-service.js';
 import type { MessagingService } from './messaging-service.js';
@@ -17,4 +18,5 @@ export interface Services {
   media: MediaService;
   delivery: DeliveryService;
   blocks: BlockStore;
+  admin: AdminService;
 }

@@ -51,6 +51,11 @@ export class PostgresConversationStore implements ConversationStore {
     return (await this.db.query('SELECT 1 FROM conversations WHERE id = $1', [conversationId])).length > 0;
   }
 
+  async participants(conversationId: number): Promise<[number, number] | null> {
+    const [row] = await this.db.query<{ user_lo: number; user_hi: number }>('SELECT user_lo, user_hi FROM conversations WHERE id = $1', [conversationId]);
+    return row ? [Number(row.user_lo), Number(row.user_hi)] : null;
+  }
+
   async getSide(conversationId: number, userId: number): Promise<ConversationSide | null> {
     const [row] = await this.db.query<SideRow>(`${SIDE_SELECT} WHERE m.user_id = $1 AND m.conversation_id = $2`, [userId, conversationId]);
     return row ? toSide(row, userId) : null;

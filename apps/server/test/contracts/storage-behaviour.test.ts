@@ -472,6 +472,8 @@ for (const backend of BACKENDS) {
         expect(await conversations.findByPair(b!, a!)).toEqual({ id: m.conversationId });
         expect(await conversations.exists(m.conversationId)).toBe(true);
         expect(await conversations.exists(777_777_777)).toBe(false);
+        expect(await conversations.participants(m.conversationId)).toEqual([a, b]);
+        expect(await conversations.participants(777_777_777)).toBeNull();
         expect(await conversations.getSide(m.conversationId, c!)).toBeNull();
         expect(await conversations.getSide(m.conversationId, a!)).toMatchObject({ id: m.conversationId, userId: a, peerId: b, lastSeq: 2, unreadCount: 1 });
         await sendOne(c!, a!);

@@ -1,18 +1,26 @@
 import { AdminUserBody, Id } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { bearerToken } from '../../auth/authenticator.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Services } from '../../services/services.js';
 import { sameSecret } from '../same-secret.js';
 
-/** Host-application API behind PARLEY_ADMIN_TOKEN; absent when no token is configured. */
-export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; adminToken: string }> = async (app, { services, adminToken }) => {
-  // onRequest: a request without the admin token is answered 401 before its body is even parsed.
-  app.addHook('onRequest', async (request) => {
+/**
+ * onRequest hook of every `/admin/**` plugin: a request without the admin token is answered 401
+ * before its body is even parsed.
+ */
+export function requireAdminToken(adminToken: string) {
+  return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request.headers.authorization);
     if (!token || !sameSecret(token, adminToken)) throw new AppError('UNAUTHORIZED', 'admin token required');
-  });
+  };
+}
+
+/** Host-application API behind PARLEY_ADMIN_TOKEN; absent when no token is configured. */
+export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; adminToken: string }> = async (app, { services, adminToken }) => {
+  app.addHook('onRequest', requireAdminToken(adminToken));
 
   app.put('/admin/users/:id', { schema: { tags: ['admin'], summary: 'Create or update a user profile', params: Type.Object({ id: Id }), body: AdminUserBody } }, async (request) =>
     services.users.updateProfile(request.params.id, request.body),
