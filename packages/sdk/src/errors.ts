@@ -17,7 +17,7 @@ export class ParleyError extends Error {
   override readonly name = 'ParleyError';
 
   constructor(
-    /** One of the contract's error codes, or an SDK code. */
+    /** One of the server's error codes (docs/errors.md), or an SDK code. */
     readonly code: SdkErrorCode,
     message: string,
     /** Extra facts: HTTP status, `retryAfterMs` for RATE_LIMITED, the failed SEND's ids. */

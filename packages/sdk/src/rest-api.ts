@@ -41,7 +41,7 @@ export interface HistoryOptions {
 type Query = Record<string, string | number | undefined>;
 
 /**
- * Typed REST calls of the contract (§4). Every call sends `Authorization: Bearer <token>`; a 401
+ * Typed calls of the REST door (docs/operations.md lists every route). Every call sends `Authorization: Bearer <token>`; a 401
  * refreshes the token once and repeats the call. Failures reject with a ParleyError carrying the
  * server's code (`NETWORK` when no answer came).
  */

@@ -34,7 +34,7 @@ export function utf8Bytes(text: string): number {
   return bytes;
 }
 
-/** Client-side check of the contract's content rules, so obvious mistakes fail before queueing. */
+/** Client-side check of the server's content rules (docs/operations.md), so obvious mistakes fail before queueing. */
 export function validateContent(type: SendableMessageType, content: string): void {
   const fail = (why: string) => {
     throw new ParleyError('VALIDATION_FAILED', why);

@@ -22,7 +22,7 @@ export interface UpdateSequencerOptions {
 
 /**
  * Turns at-least-once, possibly reordered or lossy pushes into the user's update log applied in
- * order, each entry once (contract §6). A push whose `userSeq` is the last + 1 is applied at once;
+ * order, each entry once (docs/sdk.md, "How delivery stays exact"). A push whose `userSeq` is the last + 1 is applied at once;
  * an older one is a duplicate and dropped; a newer one reveals a gap: it waits while `/sync` fills
  * the gap, then is applied in order. `sync()` is also called after every (re)connect.
  *
