@@ -123,7 +123,9 @@ async function loadPhases(): Promise<void> {
     const of = (key: TargetKey) => results.get(`${run.name}\u0000${key}`);
     const median = (key: TargetKey, pick: (r: LoadResult) => number) => {
       const values = of(key)?.map(pick).sort((a, b) => a - b);
-      return values?.length ? values[Math.floor(values.length / 2)] : undefined;
+      if (!values?.length) return undefined;
+      const middle = values.length / 2;
+      return Number.isInteger(middle) ? (values[middle - 1]! + values[middle]!) / 2 : values[Math.floor(middle)];
     };
     const open = run.name.includes('open loop');
     for (const target of targets) {
