@@ -17,11 +17,21 @@ export default defineConfig({
       '@parley/sdk': here('../../packages/sdk/src/index.ts'),
     },
   },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    // Two pages, two bundles: the admin console (admin.html, served at /admin) shares no code path
+    // with the chat client, so a user's page never loads the console and the console never loads the SDK.
+    rollupOptions: { input: { main: here('index.html'), admin: here('admin.html') } },
+  },
   server: {
     proxy: {
       ...Object.fromEntries(apiPaths.map((p) => [p, { target: apiTarget, changeOrigin: true }])),
       '/ws': { target: apiTarget, ws: true, changeOrigin: true },
+      // The console's API, but not its page: open /admin.html on the dev server.
+      '^/admin/': { target: apiTarget, changeOrigin: true },
     },
   },
 });

@@ -1,0 +1,5 @@
+import { createApp } from 'vue';
+import AdminApp from './AdminApp.vue';
+import './admin.css';
+
+createApp(AdminApp).mount('#admin');
