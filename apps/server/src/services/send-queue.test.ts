@@ -158,4 +158,33 @@ describe('SendQueue with an order key', () => {
     writer.gates[2]!.resolve();
     expect(await Promise.all(results)).toHaveLength(4);
   });
+
+  it('starts at once when idle: no loop turn of delay, yet one batch for what one callback submits', async () => {
+    const writer = gatedWriter<number>();
+    const queue = new SendQueue(writer.write, { maxBatch: 100, concurrency: 1 });
+    // An I/O callback that was already pending when the sends came in (setImmediate stands in for it).
+    const pendingCallback = new Promise<number[][]>((resolve) => setImmediate(() => resolve(writer.batches.map((b) => [...b]))));
+    const results = [queue.submit(1), queue.submit(2)];
+    expect(await pendingCallback).toEqual([[1, 2]]);
+    writer.gates[0]!.resolve();
+    expect(await Promise.all(results)).toEqual(['done:1', 'done:2']);
+  });
+
+  it('after a batch, waits one loop turn so that sends read meanwhile join the next batch', async () => {
+    const writer = gatedWriter<number>();
+    const queue = new SendQueue(writer.write, { maxBatch: 100, concurrency: 1 });
+    const results = [queue.submit(1)];
+    await tick();
+    results.push(queue.submit(2));
+    writer.gates[0]!.resolve();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    // The first batch has settled (nothing in flight), yet this send does not start a batch of its own.
+    results.push(queue.submit(3));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(writer.batches).toEqual([[1]]);
+    await tick();
+    expect(writer.batches).toEqual([[1], [2, 3]]);
+    writer.gates[1]!.resolve();
+    expect(await Promise.all(results)).toEqual(['done:1', 'done:2', 'done:3']);
+  });
 });

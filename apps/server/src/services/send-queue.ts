@@ -31,7 +31,8 @@ export class SendQueue<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      this.schedulePump();
+      if (this.inFlight === 0) this.pumpSoon();
+      else this.schedulePump();
     });
   }
 
@@ -46,6 +47,21 @@ export class SendQueue<I, O> {
    * arrive on other sockets meanwhile join the batch. Without it, a database that works on the
    * event loop itself (PGlite) would starve the sockets and every batch would hold one message.
    */
+  /**
+   * An idle queue adds no batching delay: the batch starts once the current callback is done
+   * (it still collects what that callback submits, e.g. every frame of one socket read), not a
+   * loop turn later behind every other pending callback. Batching then comes by itself: what
+   * arrives while this batch is in flight waits for it, or for the next turn.
+   */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   private schedulePump(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
