@@ -1,6 +1,8 @@
 /**
- * @parley/sdk — the Parley client: STOMP pushes + REST, reconnect with backoff, an outbox that
- * retries until the server stores each message, dedup and gap repair through `/sync`.
+ * @parley/sdk — the Parley client: STOMP (or SignalR, `transport: 'signalr'`) pushes + REST,
+ * reconnect with backoff, an outbox that retries until the server stores each message, dedup and
+ * gap repair through `/sync`. `@parley/sdk/signalr-compat` offers the same over the method names
+ * of hand-written SignalR clients.
  * Runs in browsers, Node (pass `nodeSocketFactory(WebSocket)` from `ws`) and mini-programs
  * (`miniProgramSocketFactory(wx)`, `miniProgramHttp(wx)`, `miniProgramUploader(wx)`).
  */
