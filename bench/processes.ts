@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 export const OPEN_FILES = 65_536;
 
-export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+export function spawnNode(script: string, args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
   const command = `ulimit -n ${OPEN_FILES} 2>/dev/null || echo "[bench] could not raise ulimit -n to ${OPEN_FILES}: $(ulimit -n) open files" >&2; exec "$@"`;
-  return spawn('/bin/sh', ['-c', command, 'sh', process.execPath, '--import', 'tsx', '--expose-gc', script, ...args], {
+  return spawn('/bin/sh', ['-c', command, 'sh', process.execPath, '--import', 'tsx', '--expose-gc', ...nodeFlags, script, ...args], {
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -63,9 +63,9 @@ export interface RunningServer {
 const SERVER = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
 
 /** `checkout` runs the bench server of another copy of the repository (the A side of an A/B run). */
-export async function startServer(mode: ServerMode, env: NodeJS.ProcessEnv, checkout?: string): Promise<RunningServer> {
+export async function startServer(mode: ServerMode, env: NodeJS.ProcessEnv, checkout?: string, profileDir?: string): Promise<RunningServer> {
   const script = checkout ? `${checkout}/bench/bench-server.ts` : SERVER;
-  const child = spawnNode(script, [mode], env);
+  const child = spawnNode(script, [mode], env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   const { url } = await nextMessage<{ url: string }>(child, 'url');
   return {
     url,

@@ -12,6 +12,7 @@
  *        the table shows medians)  --measure=8 (seconds per run, after 2 s of warm-up)
  *        --baseline-checkout=DIR (adds "postgres-a": Parley from another checkout of this
  *        repository, for A/B comparisons of a change within one run)
+ *        --cpu-prof=DIR (Parley servers write a V8 CPU profile there when they stop)
  * PostgreSQL: a scratch database on PARLEY_BENCH_DATABASE_URL (default local `test`), dropped
  * afterwards; PGlite in a temporary directory.
  */
@@ -32,6 +33,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '1' },
     measure: { type: 'string', default: '8' },
     'baseline-checkout': { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const phases = new Set(flags.phases.split(','));
@@ -165,7 +167,7 @@ async function startTarget(target: TargetSpec): Promise<RunningServer> {
   if (target.mode !== 'parley') return startServer(target.mode, process.env);
   const database = await scratchDatabase(target.key === 'pglite' ? undefined : databaseUrl);
   cleanups.push(database.drop);
-  return startServer('parley', parleyEnv(secret, database.env), target.checkout);
+  return startServer('parley', parleyEnv(secret, database.env), target.checkout, flags['cpu-prof']);
 }
 
 function print(): void {
