@@ -15,6 +15,7 @@ export default defineConfig({
     name: 'sdk',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Above ServerProcess.start's own 90 s deadline, so a slow start on a busy machine reports its cause.
+    hookTimeout: 120_000,
   },
 });
