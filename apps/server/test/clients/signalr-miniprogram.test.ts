@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RawHub, RS, SignalRUser, startSignalRServer } from '../support/signalr-client.js';
+import { nodeHubOptions, RawHub, RS, SignalRUser, startSignalRServer } from '../support/signalr-client.js';
 
 /**
  * Seed 2's hand-written mini-program client (`utils/signalr.js`): no negotiate, the token in
@@ -96,7 +96,7 @@ describe('seed 2 mini-program client over raw ws', () => {
     const { HubConnectionBuilder, HttpTransportType } = await import('@microsoft/signalr');
     const { default: WebSocket } = await import('ws');
     const connection = new HubConnectionBuilder()
-      .withUrl(`${server.url}/hubs/chat?access_token=${encodeURIComponent(token)}`, { skipNegotiation: true, transport: HttpTransportType.WebSockets, WebSocket: WebSocket as never })
+      .withUrl(`${server.url}/hubs/chat?access_token=${encodeURIComponent(token)}`, nodeHubOptions({ skipNegotiation: true, transport: HttpTransportType.WebSockets }, WebSocket))
       .configureLogging({ log: () => {} })
       .build();
     await connection.start();

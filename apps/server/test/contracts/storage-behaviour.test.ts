@@ -181,10 +181,12 @@ for (const backend of BACKENDS) {
         ]);
         expect(outcomes.map((o) => o.kind)).toEqual(['stored', 'duplicate', 'stored', 'stored']);
         const first = stored(outcomes[0]);
-        expect(outcomes[1]!.kind === 'duplicate' && outcomes[1].message).toMatchObject({ id: first.id, seq: 1, content: 'first', clientMsgId: 'c-1' });
+        const repeat = outcomes[1]!;
+        expect(repeat.kind === 'duplicate' && repeat.message).toMatchObject({ id: first.id, seq: 1, content: 'first', clientMsgId: 'c-1' });
         const later = await messages.appendBatch([text(a!, b!, 'retry after a crash', 'c-1'), text(a!, b!, 'retry', 'c-2')]);
         expect(later.map((o) => o.kind)).toEqual(['duplicate', 'duplicate']);
-        expect(later[0]!.kind === 'duplicate' && later[0].message.id).toBe(first.id);
+        const retried = later[0]!;
+        expect(retried.kind === 'duplicate' && retried.message.id).toBe(first.id);
         // Nothing new stored or logged for repeats.
         expect((await historyAll(a!, b!)).map((m) => m.content)).toEqual(['first', 'same id, other sender', 'second']);
         expect((await allEvents(a!)).length).toBe(3);

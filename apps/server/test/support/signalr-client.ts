@@ -1,4 +1,4 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection, type IRetryPolicy, type ILogger } from '@microsoft/signalr';
+import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection, type IHttpConnectionOptions, type IRetryPolicy, type ILogger } from '@microsoft/signalr';
 import WebSocket from 'ws';
 import { eventually, startTestServer, type TestServer } from './test-app.js';
 
@@ -8,6 +8,14 @@ export const TRANSPORTS = {
   LongPolling: HttpTransportType.LongPolling,
 } as const;
 export type TransportName = keyof typeof TRANSPORTS;
+
+/**
+ * Connection options that also name the WebSocket class the client opens: it reads `WebSocket`
+ * from its options (Node 20 has no global one), though its typings do not declare it.
+ */
+export function nodeHubOptions(options: IHttpConnectionOptions, webSocket: unknown = WebSocket): IHttpConnectionOptions {
+  return Object.assign({ WebSocket: webSocket }, options);
+}
 
 /** Events the ChatHub pushes (contract §5). */
 export const HUB_EVENTS = ['ReceiveMessage', 'MessageSent', 'MessagesRead', 'UserTyping', 'UserOnline', 'UserOffline', 'MessageRecalled', 'ExchangeResponded'] as const;
@@ -41,12 +49,14 @@ export class SignalRUser implements AsyncDisposable {
     const logs = options.logs;
     const logger: ILogger = { log: (level, message) => void (logs && level >= LogLevel.Debug && logs.push(message)) };
     let builder = new HubConnectionBuilder()
-      .withUrl(`${options.url ?? baseUrl}/hubs/chat`, {
-        accessTokenFactory: typeof token === 'string' ? () => token : token,
-        transport: TRANSPORTS[options.transport ?? 'WebSockets'],
-        skipNegotiation: options.skipNegotiation ?? false,
-        WebSocket: WebSocket as never,
-      })
+      .withUrl(
+        `${options.url ?? baseUrl}/hubs/chat`,
+        nodeHubOptions({
+          accessTokenFactory: typeof token === 'string' ? () => token : token,
+          transport: TRANSPORTS[options.transport ?? 'WebSockets'],
+          skipNegotiation: options.skipNegotiation ?? false,
+        }),
+      )
       .configureLogging(logger);
     if (options.reconnectDelays) {
       const delays = options.reconnectDelays;

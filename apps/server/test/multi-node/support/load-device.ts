@@ -1,6 +1,7 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
+import { nodeHubOptions } from '../../support/signalr-client.js';
 
 /** A message pushed to a device, as the client's dedupe/gap logic sees it. */
 export interface Pushed {
@@ -111,7 +112,7 @@ export function signalrDevice(baseUrl: string, userId: number, token: string): L
   const pending = new Map<string, { receiverId: number; content: string }>();
   let connects = 0;
   const connection: HubConnection = new HubConnectionBuilder()
-    .withUrl(`${baseUrl}/hubs/chat`, { accessTokenFactory: () => token, transport: HttpTransportType.WebSockets, WebSocket: WebSocket as never })
+    .withUrl(`${baseUrl}/hubs/chat`, nodeHubOptions({ accessTokenFactory: () => token, transport: HttpTransportType.WebSockets }))
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: () => 200 })
     .configureLogging(LogLevel.None)
     .build();

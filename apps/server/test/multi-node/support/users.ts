@@ -1,5 +1,6 @@
 import { HubConnectionBuilder, HttpTransportType, LogLevel, type HubConnection } from '@microsoft/signalr';
 import WebSocket from 'ws';
+import { nodeHubOptions } from '../../support/signalr-client.js';
 
 /** A development token from any node (all nodes share JWT_SECRET). */
 export async function devToken(baseUrl: string, userId: number, name?: string): Promise<string> {
@@ -44,7 +45,7 @@ export function crossNodeHub(negotiateUrl: string, transportUrl: string, token: 
     }
   }
   return new HubConnectionBuilder()
-    .withUrl(`${negotiateUrl}/hubs/chat`, { accessTokenFactory: () => token, transport: HttpTransportType.WebSockets, WebSocket: RedirectedWebSocket as never })
+    .withUrl(`${negotiateUrl}/hubs/chat`, nodeHubOptions({ accessTokenFactory: () => token, transport: HttpTransportType.WebSockets }, RedirectedWebSocket))
     .configureLogging(LogLevel.None)
     .build();
 }
