@@ -18,14 +18,15 @@ import { loadConfig } from '../apps/server/src/config.js';
 import { createRealtimeBackends } from '../apps/server/src/realtime/realtime-backends.js';
 import { systemClock } from '../apps/server/src/ports/clock.js';
 import { DeliveryService } from '../apps/server/src/services/delivery-service.js';
+import { MessagePublisher } from '../apps/server/src/services/message-publisher.js';
 import { MessagingService } from '../apps/server/src/services/messaging-service.js';
+import { SendBudget } from '../apps/server/src/services/send-budget.js';
 import { SessionRegistry } from '../apps/server/src/services/session-registry.js';
 import { MemoryBlobStore } from '../apps/server/src/storage/blob-store.js';
 import { openDatabase } from '../apps/server/src/storage/open-database.js';
 import { PostgresConversationStore } from '../apps/server/src/storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from '../apps/server/src/storage/postgres-media-store.js';
 import { PostgresMessageStore } from '../apps/server/src/storage/postgres-message-store.js';
-import { PostgresUpdateLog } from '../apps/server/src/storage/postgres-update-log.js';
 import { PostgresUserStore } from '../apps/server/src/storage/postgres-user-store.js';
 import type { SqlClient } from '../apps/server/src/storage/sql-client.js';
 
@@ -61,15 +62,14 @@ async function messagingOn(db: SqlClient, batch: { maxBatch: number; concurrency
   const config = loadConfig({ PARLEY_DATA_DIR: 'memory://', PARLEY_SEND_RATE: '1000000000', PARLEY_SEND_BURST: '1000000', LOG_LEVEL: 'silent' });
   const realtime = await createRealtimeBackends(config, pino({ level: config.logLevel }));
   const users = new PostgresUserStore(db);
+  const delivery = new DeliveryService(realtime.bus, new SessionRegistry());
   const service = new MessagingService({
     messages: new PostgresMessageStore(db),
     conversations: new PostgresConversationStore(db),
-    users,
     media: new PostgresMediaStore(db, new MemoryBlobStore()),
-    updates: new PostgresUpdateLog(db),
-    presence: realtime.presence,
-    sendLimiter: realtime.sendLimiter,
-    delivery: new DeliveryService(realtime.bus, new SessionRegistry()),
+    budget: new SendBudget(realtime.sendLimiter),
+    publisher: new MessagePublisher(delivery),
+    delivery,
     clock: systemClock,
     mediaUrl: (key) => `/media/${key}`,
     batch,

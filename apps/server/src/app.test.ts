@@ -1,5 +1,5 @@
 /**
- * The domain rules of contract §3–§6, through the services as the composition root wires them
+ * The domain rules (messages, read marks, recall, exchange, presence, blocks), through the services as the composition root wires them
  * on in-process ports (PGlite `memory://`, memory fan-out, presence and rate limits). Pushes are
  * observed through recording ClientSessions, as a door would receive them.
  */
@@ -76,7 +76,7 @@ describe('service rules on in-process ports', () => {
   const send = (from: number, to: number, content = 'hello', clientMsgId: string | null = null) =>
     app.services.messaging.send(from, { receiverId: to, messageType: 'TEXT', content, clientMsgId });
 
-  const historyOf = async (a: number, b: number) => (await app.services.messaging.history(a, b, { limit: 100 })).items;
+  const historyOf = async (a: number, b: number) => (await app.services.queries.history(a, b, { limit: 100 })).items;
 
   beforeAll(async () => {
     app = await startApp({}, clock);
@@ -90,16 +90,16 @@ describe('service rules on in-process ports', () => {
     it('refuses a conversation with yourself', async () => {
       const [a] = await users(1);
       expect((await rejection(send(a!, a!))).code).toBe('SELF_CHAT');
-      expect((await rejection(app.services.messaging.history(a!, a!, {}))).code).toBe('SELF_CHAT');
+      expect((await rejection(app.services.queries.history(a!, a!, {}))).code).toBe('SELF_CHAT');
       expect((await rejection(app.services.exchange.request(a!, a!, 'WECHAT'))).code).toBe('SELF_CHAT');
-      expect((await app.services.messaging.sync(a!, 0)).events).toEqual([]);
+      expect((await app.services.queries.sync(a!, 0)).events).toEqual([]);
     });
 
     it('refuses an unknown receiver and stores nothing', async () => {
       const [a] = await users(1);
       expect((await rejection(send(a!, 999_999))).code).toBe('USER_NOT_FOUND');
-      expect((await rejection(app.services.messaging.history(a!, 999_999, {}))).code).toBe('USER_NOT_FOUND');
-      expect((await app.services.messaging.conversations(a!, {})).items).toEqual([]);
+      expect((await rejection(app.services.queries.history(a!, 999_999, {}))).code).toBe('USER_NOT_FOUND');
+      expect((await app.services.queries.conversations(a!, {})).items).toEqual([]);
     });
 
     it('pushes a stored message to every connection of sender and receiver, with each one’s userSeq', async () => {
@@ -344,7 +344,7 @@ describe('send rate limit', () => {
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.details?.retryAfterMs).toBeGreaterThan(0);
     expect(error.details?.retryAfterMs).toBeLessThanOrEqual(3000);
-    expect((await app.services.messaging.history(1, 2, {})).items.map((m) => m.content)).toEqual(['m1', 'm2', 'm3']);
+    expect((await app.services.queries.history(1, 2, {})).items.map((m) => m.content)).toEqual(['m1', 'm2', 'm3']);
     expect((await send(3, 2, 1)).message.seq).toBe(1);
   });
 });

@@ -11,14 +11,17 @@ import { UpgradeRouter } from './gateways/upgrade-router.js';
 import { buildHttp } from './http/build-http.js';
 import { FileTypeMediaInspector } from './media/file-type-inspector.js';
 import { createLogger, type LoggerSetting } from './logger.js';
-import { Metrics } from './metrics.js';
+import { Metrics, type BackendCheck } from './metrics.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { createRealtimeBackends, type RealtimeBackends } from './realtime/realtime-backends.js';
 import { AdminService } from './services/admin-service.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { ExchangeService } from './services/exchange-service.js';
 import { MediaService } from './services/media-service.js';
+import { MessagePublisher } from './services/message-publisher.js';
+import { MessageQueries } from './services/message-queries.js';
 import { MessagingService } from './services/messaging-service.js';
+import { SendBudget } from './services/send-budget.js';
 import { PresenceService } from './services/presence-service.js';
 import type { Services } from './services/services.js';
 import { SessionRegistry } from './services/session-registry.js';
@@ -68,7 +71,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const logger = createLogger(config.logLevel, overrides.logger);
   const realtime = overrides.realtime ?? (await createRealtimeBackends(config, logger.child({ name: 'redis' })));
   const registry = new SessionRegistry();
-  const metrics = new Metrics(() => registry.size, config.processMetrics);
+  const backendChecks: BackendCheck[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
+  if (realtime.check) backendChecks.push({ name: 'redis', check: realtime.check });
+  const metrics = new Metrics({ connections: () => registry.all(), backends: backendChecks, pool: () => db.poolStats?.() ?? null, defaults: config.processMetrics });
 
   const users = new PostgresUserStore(db);
   const conversations = new PostgresConversationStore(db);
@@ -79,14 +84,14 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const mediaUrl = (key: string) => `${config.publicUrl ? config.publicUrl.replace(/\/$/, '') : ''}/media/${key}`;
 
   const delivery = new DeliveryService(realtime.bus, registry, (error, sessionId) => logger.error({ err: error, sessionId }, 'push to a connection failed'));
+  const budget = new SendBudget(realtime.sendLimiter);
+  const publisher = new MessagePublisher(delivery);
   const messaging = new MessagingService({
     messages,
     conversations,
-    users,
     media: mediaStore,
-    updates: new PostgresUpdateLog(db),
-    presence: realtime.presence,
-    sendLimiter: realtime.sendLimiter,
+    budget,
+    publisher,
     delivery,
     clock,
     mediaUrl,
@@ -117,13 +122,12 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   });
   const services: Services = {
     messaging,
-    exchange: new ExchangeService({ messages, users, blocks, delivery, messaging }),
+    queries: new MessageQueries({ messages, conversations, users, presence: realtime.presence, updates: new PostgresUpdateLog(db) }),
+    exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher }),
     typing: new TypingService({ conversations, blocks, limiter: realtime.typingLimiter, delivery }),
     presence,
     users: new UserService({ users, blocks, directory, media }),
     media,
-    delivery,
-    blocks,
     admin: new AdminService({ conversations, messages, users }),
   };
 
@@ -140,8 +144,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const auth = new Authenticator(verifier, directory, devSecret);
 
   let draining = false;
-  const readiness: { name: string; check: () => Promise<void> }[] = [{ name: 'database', check: async () => void (await db.query('SELECT 1')) }];
-  if (realtime.check) readiness.push({ name: 'redis', check: realtime.check });
+  const readiness = backendChecks;
   const http = await buildHttp({
     config,
     services,

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@parley/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { isAppError } from '../domain/app-error.js';
+import type { DoorLabel, Metrics } from '../metrics.js';
 
 export interface ClientError {
   code: ErrorCode;
@@ -8,13 +9,26 @@ export interface ClientError {
   retryAfterMs?: number;
 }
 
-/** What a door tells its client about a failed command; unexpected failures are logged and hidden. */
-export function toClientError(error: unknown, logger: FastifyBaseLogger): ClientError {
+/**
+ * What a door tells its client about a failure, for every door alike: an outage is logged with
+ * its cause, an unexpected failure is logged and hidden behind INTERNAL, and every error the
+ * client sees is counted by code and door.
+ */
+export function toClientError(error: unknown, logger: FastifyBaseLogger, metrics: Metrics, door: DoorLabel): ClientError {
+  let failure: ClientError;
   if (isAppError(error)) {
     if (error.code === 'UNAVAILABLE') logger.error({ err: error.cause }, 'database unavailable');
     const retryAfterMs = error.details?.retryAfterMs;
-    return { code: error.code, message: error.message, ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}) };
+    failure = { code: error.code, message: error.message, ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}) };
+  } else {
+    logger.error({ err: error }, `unexpected error in a ${door} request`);
+    failure = { code: 'INTERNAL', message: 'internal error' };
   }
-  logger.error({ err: error }, 'unexpected error in a door command');
-  return { code: 'INTERNAL', message: 'internal error' };
+  countClientError(metrics, failure.code, door);
+  return failure;
+}
+
+/** Counts an error a door answered without an exception behind it (a refused frame, a malformed record). */
+export function countClientError(metrics: Metrics, code: ErrorCode, door: DoorLabel): void {
+  metrics.errors.inc({ code, door });
 }

@@ -68,7 +68,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   await app.register(async (user) => {
     // onRequest, not preHandler: an unauthenticated request is answered 401 before its body is parsed or validated.
     user.addHook('onRequest', requireUser(deps.auth));
-    await user.register(messageRoutes, { services: deps.services });
+    await user.register(messageRoutes, { services: deps.services, metrics: deps.metrics });
     await user.register(userRoutes, { services: deps.services });
     await user.register(mediaUploadRoutes, { services: deps.services });
   });

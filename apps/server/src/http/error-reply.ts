@@ -1,9 +1,10 @@
 import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@parley/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError } from '../domain/app-error.js';
+import { countClientError, toClientError } from '../gateways/client-error.js';
 import type { Metrics } from '../metrics.js';
 
-/** Fastify's own error codes that are the client's doing, mapped onto the contract's codes. */
+/** Fastify's own error codes that are the client's doing, mapped onto ours (docs/errors.md). */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_REQ_FILE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -28,24 +29,21 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string,
 export function errorHandler(metrics: Metrics) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (isAppError(error)) {
-      if (error.code === 'UNAVAILABLE') request.log.error({ err: error.cause }, 'database unavailable');
-      metrics.errors.inc({ code: error.code });
-      const retryAfterMs = error.details?.retryAfterMs;
-      return sendError(reply, error.code, error.message, typeof retryAfterMs === 'number' ? { retryAfterMs } : undefined);
+      const failure = toClientError(error, request.log, metrics, 'rest');
+      return sendError(reply, failure.code, failure.message, failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : undefined);
     }
     const mapped = error.validation ? 'VALIDATION_FAILED' : error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) {
-      metrics.errors.inc({ code: mapped });
+      countClientError(metrics, mapped, 'rest');
       const message = error.validation ? validationMessage(error) : error.message;
       return sendError(reply, mapped, message);
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      metrics.errors.inc({ code: 'VALIDATION_FAILED' });
+      countClientError(metrics, 'VALIDATION_FAILED', 'rest');
       return sendError(reply, 'VALIDATION_FAILED', error.message);
     }
-    request.log.error({ err: error }, 'unexpected error');
-    metrics.errors.inc({ code: 'INTERNAL' });
-    return sendError(reply, 'INTERNAL', 'internal error');
+    const failure = toClientError(error, request.log, metrics, 'rest');
+    return sendError(reply, failure.code, failure.message);
   };
 }
 

@@ -11,6 +11,8 @@ export interface ClientSession {
   readonly id: string;
   readonly userId: number;
   readonly door: 'stomp' | 'signalr';
+  /** The transport it runs over now (`websocket`, `sockjs-xhr-streaming`, `WebSockets`, …); null while a SignalR connection waits for its next one. For metrics. */
+  readonly transportName: string | null;
   /**
    * Sends one event to this connection, formatted for its door. Must not throw and must not
    * wait: a connection that cannot keep up closes itself (backpressure) and its client resyncs.

@@ -8,8 +8,6 @@ import type { SessionRegistry } from './session-registry.js';
  * recipient. Pushes happen only after the change committed, because services publish after.
  */
 export class DeliveryService {
-  delivered = 0;
-
   constructor(
     private readonly bus: FanoutBus,
     private readonly registry: SessionRegistry,
@@ -28,7 +26,6 @@ export class DeliveryService {
       for (const session of this.registry.sessionsOf(recipient.userId)) {
         try {
           session.push(event, recipient);
-          this.delivered++;
         } catch (error) {
           // A door bug must not cost the other connections their push; the client resyncs.
           this.onPushError(error, session.id);

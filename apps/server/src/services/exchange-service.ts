@@ -5,8 +5,9 @@ import type { MessageStore } from '../ports/message-store.js';
 import type { ExchangeReveal } from '../ports/message-store.js';
 import { exchangedDataOf, type UserProfile, type UserStore } from '../ports/user-store.js';
 import type { DeliveryService } from './delivery-service.js';
-import type { MessagingService } from './messaging-service.js';
+import type { MessagePublisher } from './message-publisher.js';
 import { recipientsOf } from './recipients.js';
+import type { SendBudget } from './send-budget.js';
 
 const KIND_OF_REQUEST: Partial<Record<string, ExchangeKind>> = { EXCHANGE_WECHAT_REQUEST: 'WECHAT', EXCHANGE_PHOTO_REQUEST: 'PHOTO' };
 const WHAT: Record<ExchangeKind, string> = { WECHAT: 'a WeChat id', PHOTO: 'photos' };
@@ -26,7 +27,7 @@ export interface ExchangeResponseResult {
 }
 
 /**
- * Consent-based exchange of WeChat ids and photos (contract §4.7). Private data leaves the
+ * Consent-based exchange of WeChat ids and photos (docs/operations.md). Private data leaves the
  * server only in the answer to an accepted request, and each side gets only the other's.
  */
 export class ExchangeService {
@@ -36,7 +37,8 @@ export class ExchangeService {
       users: UserStore;
       blocks: BlockStore;
       delivery: DeliveryService;
-      messaging: MessagingService;
+      budget: SendBudget;
+      publisher: MessagePublisher;
     },
   ) {}
 
@@ -48,10 +50,10 @@ export class ExchangeService {
     if (!requester || !exchangedDataOf(requester, kind)) {
       throw new AppError('PROFILE_INCOMPLETE', `add ${WHAT[kind]} to your profile before asking for an exchange`);
     }
-    await this.deps.messaging.consumeSendBudget(requesterId);
+    await this.deps.budget.spend(requesterId);
     const outcome = await this.deps.messages.requestExchange(requesterId, receiverId, kind);
     if (outcome.kind === 'pending') return { message: outcome.message, userSeq: null, created: false };
-    await this.deps.messaging.publishMessage(outcome.message, outcome.userSeqs, originSessionId);
+    await this.deps.publisher.publish(outcome.message, outcome.userSeqs, originSessionId);
     return { message: outcome.message, userSeq: outcome.userSeqs.get(requesterId) ?? null, created: true };
   }
 
@@ -70,7 +72,7 @@ export class ExchangeService {
 
     const { requesterId, revealed } = outcome;
     const requesterView = await this.deps.messages.getById(outcome.result.id, requesterId);
-    await this.deps.messaging.publishMessage(outcome.result, outcome.resultUserSeqs, originSessionId, new Map([[requesterId, requesterView ?? outcome.result]]));
+    await this.deps.publisher.publish(outcome.result, outcome.resultUserSeqs, originSessionId, new Map([[requesterId, requesterView ?? outcome.result]]));
     const answerFor = (viewerId: number): ExchangeAnswer => ({
       messageId: requestId,
       requesterId,

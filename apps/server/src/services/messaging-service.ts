@@ -1,17 +1,16 @@
-import { LIMITS, type Conversation, type ConversationPage, type HistoryPage, type Message, type SendableMessageType, type SyncPage } from '@parley/protocol';
+import { LIMITS, type Message, type SendableMessageType } from '@parley/protocol';
 import { AppError, isAppError } from '../domain/app-error.js';
 import { checkOutgoingContent, isMediaType, mediaKeyOf } from '../domain/message-rules.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConversationStore } from '../ports/conversation-store.js';
 import type { MediaStore } from '../ports/media-store.js';
 import type { MessageStore, NewMessage, SendOutcome } from '../ports/message-store.js';
-import type { PresenceStore } from '../ports/presence-store.js';
-import type { RateLimiter } from '../ports/rate-limiter.js';
-import type { UpdateLog } from '../ports/update-log.js';
-import type { UserStore } from '../ports/user-store.js';
 import type { DeliveryService } from './delivery-service.js';
-import { SendQueue } from './send-queue.js';
+import type { MessagePublisher } from './message-publisher.js';
+import { requireParticipant } from './participation.js';
 import { recipientsOf } from './recipients.js';
+import type { SendBudget } from './send-budget.js';
+import { SendQueue } from './send-queue.js';
 
 export interface SendCommand {
   receiverId: number;
@@ -38,11 +37,9 @@ export interface ReadResult {
 export interface MessagingDeps {
   messages: MessageStore;
   conversations: ConversationStore;
-  users: UserStore;
   media: MediaStore;
-  updates: UpdateLog;
-  presence: PresenceStore;
-  sendLimiter: RateLimiter;
+  budget: SendBudget;
+  publisher: MessagePublisher;
   delivery: DeliveryService;
   clock: Clock;
   mediaUrl: (key: string) => string;
@@ -51,7 +48,10 @@ export interface MessagingDeps {
   onBatchCommitted?: (size: number) => void;
 }
 
-/** Sending, history, conversation list, read marks, recall and sync: the rules of contract §3–§6. */
+/**
+ * The writes of messaging: send (through the batching SendQueue), read marks and recall. Each
+ * publishes its change only after it committed. The reads are in MessageQueries.
+ */
 export class MessagingService {
   private readonly queue: SendQueue<NewMessage, SendOutcome>;
   /** Per sender: resolves once that sender's latest send has entered the queue (or failed its checks). */
@@ -87,7 +87,8 @@ export class MessagingService {
     }
   }
 
-  async send(senderId: number, command: SendCommand, originSessionId?: string): Promise<SendResult> {
+  /** `onCommitted` runs once the message is durable, before it is published (send latency metrics). */
+  async send(senderId: number, command: SendCommand, originSessionId?: string, onCommitted?: () => void): Promise<SendResult> {
     // A sender's sends enter the queue in the order they arrived, even when one needs a lookup
     // (media) that the next does not; the queue then keeps each conversation's order.
     const previous = this.enqueueTurns.get(senderId) ?? Promise.resolve();
@@ -109,15 +110,16 @@ export class MessagingService {
       case 'duplicate':
         return { message: outcome.message, userSeq: null, duplicate: true };
       case 'stored':
-        await this.publishMessage(outcome.message, outcome.userSeqs, originSessionId);
+        onCommitted?.();
+        await this.deps.publisher.publish(outcome.message, outcome.userSeqs, originSessionId);
         return { message: outcome.message, userSeq: outcome.userSeqs.get(senderId) ?? null, duplicate: false };
     }
   }
 
-  /** Checks a send against the contract's rules and turns it into the message to store. */
+  /** Checks a send against the message rules and turns it into the message to store. */
   private async prepare(senderId: number, command: SendCommand): Promise<NewMessage> {
     if (command.receiverId === senderId) throw new AppError('SELF_CHAT', 'receiverId: you cannot message yourself');
-    await this.consumeSendBudget(senderId);
+    await this.deps.budget.spend(senderId);
     const checked = checkOutgoingContent(command.messageType, command.content, command.extra);
     let content = checked.content;
     let extra = checked.extra;
@@ -143,78 +145,13 @@ export class MessagingService {
     };
   }
 
-  async consumeSendBudget(userId: number): Promise<void> {
-    const decision = await this.deps.sendLimiter.consume(`send:${userId}`);
-    if (!decision.allowed) {
-      throw new AppError('RATE_LIMITED', `too many messages; retry in ${decision.retryAfterMs} ms`, { retryAfterMs: decision.retryAfterMs });
-    }
-  }
-
-  async publishMessage(message: Message, userSeqs: Map<number, number>, originSessionId?: string, bodies?: Map<number, Message>): Promise<void> {
-    await this.deps.delivery.publish({
-      kind: 'message',
-      body: message,
-      recipients: recipientsOf(userSeqs, [message.senderId, message.receiverId], bodies),
-      ...(originSessionId ? { originSessionId } : {}),
-    });
-  }
-
   /** Waits until every accepted send has been committed and answered. */
   drain(): Promise<void> {
     return this.queue.drain();
   }
 
-  async history(userId: number, peerId: number, range: { beforeSeq?: number; afterSeq?: number; limit?: number }): Promise<HistoryPage> {
-    if (peerId === userId) throw new AppError('SELF_CHAT', 'userId: there is no conversation with yourself');
-    const conversation = await this.deps.conversations.findByPair(userId, peerId);
-    if (!conversation) {
-      if (!(await this.deps.users.get(peerId))) throw new AppError('USER_NOT_FOUND', `user ${peerId} does not exist`);
-      return { items: [], hasMore: false };
-    }
-    return this.deps.messages.history(conversation.id, userId, {
-      ...(range.beforeSeq !== undefined ? { beforeSeq: range.beforeSeq } : {}),
-      ...(range.afterSeq !== undefined ? { afterSeq: range.afterSeq } : {}),
-      limit: range.limit ?? LIMITS.historyDefaultLimit,
-    });
-  }
-
-  async conversations(userId: number, options: { limit?: number; before?: string }): Promise<ConversationPage> {
-    const limit = options.limit ?? LIMITS.conversationsDefaultLimit;
-    const before = options.before ? decodeCursor(options.before) : null;
-    // The position first: a change committed while the list is read then lies above it, so a
-    // client that starts counting from it still takes that change's push (or /sync) as new.
-    const userSeq = await this.deps.users.latestUserSeq(userId);
-    const sides = await this.deps.conversations.listSides(userId, before, limit + 1);
-    const page = sides.slice(0, limit);
-    const peerIds = page.map((s) => s.peerId);
-    const [profiles, presence] = await Promise.all([this.deps.users.getMany(peerIds), this.deps.presence.lookup(peerIds)]);
-    const items: Conversation[] = page.map((side) => {
-      const profile = profiles.get(side.peerId);
-      const state = presence.get(side.peerId);
-      const lastSeen = state?.lastSeenAt ?? profile?.lastSeenAt ?? null;
-      return {
-        id: side.id,
-        peer: {
-          id: side.peerId,
-          name: profile?.name ?? null,
-          avatarUrl: profile?.avatarUrl ?? null,
-          online: state?.online ?? false,
-          lastSeenAt: state?.online ? null : lastSeen ? lastSeen.toISOString() : null,
-        },
-        lastMessage: side.lastMessage,
-        lastMessageTime: side.lastMessageAt ? side.lastMessageAt.toISOString() : null,
-        lastSeq: side.lastSeq,
-        unreadCount: side.unreadCount,
-        myReadUpToSeq: side.myReadUpToSeq,
-        peerReadUpToSeq: side.peerReadUpToSeq,
-      };
-    });
-    const last = page[page.length - 1];
-    return { items, userSeq, nextBefore: sides.length > limit && last ? encodeCursor(last.activityUs, last.id) : null };
-  }
-
   async markRead(userId: number, conversationId: number, upToSeq: number | null): Promise<ReadResult> {
-    await this.requireParticipant(userId, conversationId);
+    await requireParticipant(this.deps.conversations, userId, conversationId);
     const outcome = await this.deps.messages.markRead(conversationId, userId, upToSeq);
     if (outcome.changed) {
       await this.deps.delivery.publish({
@@ -248,31 +185,10 @@ export class MessagingService {
     });
     return { message: outcome.message, userSeq: outcome.userSeqs.get(userId) ?? null };
   }
-
-  sync(userId: number, since: number, limit?: number): Promise<SyncPage> {
-    return this.deps.updates.since(userId, since, limit ?? LIMITS.syncDefaultLimit);
-  }
-
-  private async requireParticipant(userId: number, conversationId: number): Promise<void> {
-    const side = await this.deps.conversations.getSide(conversationId, userId);
-    if (side) return;
-    if (await this.deps.conversations.exists(conversationId)) throw new AppError('FORBIDDEN', `conversation ${conversationId} is not yours`);
-    throw new AppError('CONVERSATION_NOT_FOUND', `conversation ${conversationId} does not exist`);
-  }
 }
 
 /** The conversation of a message: its unordered pair of users. */
 function conversationKey(message: NewMessage): string {
   const { senderId: a, receiverId: b } = message;
   return a < b ? `${a}:${b}` : `${b}:${a}`;
-}
-
-function encodeCursor(activityUs: number, id: number): string {
-  return `${activityUs}_${id}`;
-}
-
-function decodeCursor(cursor: string): { activityUs: number; id: number } {
-  const match = /^(\d{1,16})_(\d{1,16})$/.exec(cursor);
-  if (!match) throw new AppError('VALIDATION_FAILED', 'before: not a cursor returned as nextBefore');
-  return { activityUs: Number(match[1]), id: Number(match[2]) };
 }

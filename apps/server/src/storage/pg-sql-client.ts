@@ -5,7 +5,7 @@ import type { SqlClient, SqlExecutor } from './sql-client.js';
 const INT8 = 20;
 const INT8_ARRAY = 1016;
 
-// Ids stay below 2^53 (contract §2), so int8 maps to a JS number rather than a string.
+// Ids are JSON numbers, so they stay below 2^53 (the schemas cap them there); int8 maps to a JS number rather than a string.
 const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8) return (value: string) => Number(value);
@@ -37,6 +37,10 @@ export class PgSqlClient implements SqlClient {
     this.pool = new pg.Pool({ connectionString, max: maxConnections, types: typeParsers as never, connectionTimeoutMillis: 10_000 });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
+  }
+
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<R[]> {

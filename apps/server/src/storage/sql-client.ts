@@ -10,4 +10,6 @@ export interface SqlClient extends SqlExecutor {
   exec(script: string): Promise<void>;
   close(): Promise<void>;
   readonly kind: 'postgres' | 'pglite';
+  /** Connection counts of the pool, for metrics; absent where there is no pool (PGlite). */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }

@@ -1,15 +1,16 @@
-import { HubSendMessageDto, Id, toHubMessage, type Message } from '@parley/protocol';
+import { HubSendMessageDto, Id, toHubMessage, type CommandName, type HUB_COMMAND_METHODS, type HUB_GROUP_METHODS, type Message } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../domain/app-error.js';
-import type { Services } from '../../services/services.js';
+import type { MessageQueries } from '../../services/message-queries.js';
+import type { CommandCaller, CommandHandlers } from '../commands/command-handlers.js';
 import { payloadValidator } from '../payload-validator.js';
 import { toSendCommand } from './send-command.js';
 
 /** Who is calling a hub method: the authenticated user on one connection. */
 export interface HubCaller {
   readonly userId: number;
-  /** The connection's ClientSession id: the origin of the events the call causes. */
-  readonly sessionId: string;
+  /** The SignalR connection id: the origin of the events the call causes. */
+  readonly connectionId: string;
   /** Remembers a tempId's original JSON value (number or string) while its send is in flight. */
   rememberTempId(tempId: unknown): () => void;
   /** The tempId as the client sent it, for a stored clientMsgId. */
@@ -20,6 +21,9 @@ export interface HubCaller {
 
 /** One hub method: takes the positional arguments, returns the Completion result (undefined = void). */
 export type HubMethod = (caller: HubCaller, args: unknown[]) => Promise<unknown>;
+
+/** Each command's hub methods, under exactly the names `HUB_COMMAND_METHODS` gives them. */
+type HubMethodsOfCommands = { readonly [N in CommandName]: Readonly<Record<(typeof HUB_COMMAND_METHODS)[N][number], HubMethod>> };
 
 const sendDto = payloadValidator(HubSendMessageDto, 'dto');
 const id = (what: string) => payloadValidator(Id, what);
@@ -38,12 +42,16 @@ function arity(name: string, args: unknown[], min: number, max = min): void {
   }
 }
 
+const callerOf = (caller: HubCaller): CommandCaller => ({ userId: caller.userId, door: 'signalr', connectionId: caller.connectionId });
+const withUserSeq = <T extends object>(body: T, userSeq: number | undefined) => (userSeq === undefined ? body : { ...body, userSeq });
+
 /**
- * The ChatHub that apps were written against, over the domain services: each method checks its
- * arguments once, acts as the authenticated user only, and returns the Completion result.
+ * The ChatHub that apps were written against (docs/signalr.md), over the one command table:
+ * each method checks its positional arguments, runs the command as the authenticated user and
+ * answers in the hub's shapes (integer message types, `sessionId` for the conversation id).
  * Keys are lower case: hub method names match in any case, as in ASP.NET Core.
  */
-export function chatHub(services: Services, onSent: () => void): ReadonlyMap<string, HubMethod> {
+export function chatHub(commands: CommandHandlers, queries: MessageQueries): ReadonlyMap<string, HubMethod> {
   const hubMessage = (caller: HubCaller, message: Message) => {
     const hub: Record<string, unknown> = { ...toHubMessage(message) };
     if (message.clientMsgId !== null) hub.tempId = caller.tempIdOf(message.clientMsgId);
@@ -51,54 +59,79 @@ export function chatHub(services: Services, onSent: () => void): ReadonlyMap<str
   };
   const exchange = (kind: 'WECHAT' | 'PHOTO', name: string): HubMethod => async (caller, args) => {
     arity(name, args, 1);
-    const result = await services.exchange.request(caller.userId, receiverIdArg(args[0]), kind, caller.sessionId);
+    const requested = await commands.requestExchange(callerOf(caller), { receiverId: receiverIdArg(args[0]), kind });
     // Asking again stores and publishes nothing: show the pending request to a caller that
     // invoked without invocationId and so sees no completion.
-    if (!result.created) caller.echo(result.message);
-    return { ...hubMessage(caller, result.message), ...(result.userSeq !== null ? { userSeq: result.userSeq } : {}) };
+    if (requested.repeated) caller.echo(requested.result);
+    return withUserSeq(hubMessage(caller, requested.result), requested.result.userSeq);
   };
-  const methods: Record<string, HubMethod> = {
-    async SendMessage(caller, args) {
-      arity('SendMessage', args, 1);
-      const dto = sendDto(args[0]);
-      const command = toSendCommand(dto);
-      const forget = caller.rememberTempId(dto.tempId);
-      try {
-        const result = await services.messaging.send(caller.userId, command, caller.sessionId);
-        if (!result.duplicate) onSent();
-        // A repeat stored and published nothing: still acknowledge it with MessageSent, since
-        // clients that send without invocationId (hand-written mini-program clients) learn the id only so.
-        else caller.echo(result.message);
-        return { ...hubMessage(caller, result.message), ...(result.userSeq !== null ? { userSeq: result.userSeq } : {}) };
-      } finally {
-        forget();
-      }
+  const group = (name: string): HubMethod => async (caller, args) => {
+    arity(name, args, 1);
+    // Pushes go to users, not groups: joining or leaving only checks that the conversation is the caller's.
+    await queries.requireParticipant(caller.userId, sessionIdArg(args[0]));
+    return undefined;
+  };
+
+  const commandMethods: HubMethodsOfCommands = {
+    send: {
+      async SendMessage(caller, args) {
+        arity('SendMessage', args, 1);
+        const dto = sendDto(args[0]);
+        const forget = caller.rememberTempId(dto.tempId);
+        try {
+          const sent = await commands.send(callerOf(caller), toSendCommand(dto));
+          // A repeat stored and published nothing: still acknowledge it with MessageSent, since
+          // clients that send without invocationId (hand-written mini-program clients) learn the id only so.
+          if (sent.repeated) caller.echo(sent.result);
+          return withUserSeq(hubMessage(caller, sent.result), sent.result.userSeq);
+        } finally {
+          forget();
+        }
+      },
     },
-    async MarkAsRead(caller, args) {
-      arity('MarkAsRead', args, 1, 2);
-      const upToSeq = args.length > 1 ? upToSeqArg(args[1]) : null;
-      const result = await services.messaging.markRead(caller.userId, sessionIdArg(args[0]), upToSeq);
-      return { sessionId: result.conversationId, readUpToSeq: result.readUpToSeq, unreadCount: result.unreadCount, ...(result.userSeq !== null ? { userSeq: result.userSeq } : {}) };
+    markRead: {
+      async MarkAsRead(caller, args) {
+        arity('MarkAsRead', args, 1, 2);
+        const upToSeq = args.length > 1 ? upToSeqArg(args[1]) : null;
+        const conversationId = sessionIdArg(args[0]);
+        const { result } = await commands.markRead(callerOf(caller), { conversationId, ...(upToSeq !== null ? { upToSeq } : {}) });
+        return withUserSeq({ sessionId: result.conversationId, readUpToSeq: result.readUpToSeq, unreadCount: result.unreadCount }, result.userSeq);
+      },
     },
-    async Typing(caller, args) {
-      arity('Typing', args, 2);
-      const receiverId = receiverIdArg(args[0]);
-      await services.typing.typing(caller.userId, receiverId, isTypingArg(args[1]));
-      return undefined;
+    typing: {
+      async Typing(caller, args) {
+        arity('Typing', args, 2);
+        const receiverId = receiverIdArg(args[0]);
+        await commands.typing(callerOf(caller), { receiverId, typing: isTypingArg(args[1]) });
+        return undefined;
+      },
     },
-    ExchangeWeChat: exchange('WECHAT', 'ExchangeWeChat'),
-    ExchangePhoto: exchange('PHOTO', 'ExchangePhoto'),
-    async RespondExchange(caller, args) {
-      arity('RespondExchange', args, 2);
-      const messageId = messageIdArg(args[0]);
-      const result = await services.exchange.respond(caller.userId, messageId, acceptArg(args[1]), caller.sessionId);
-      return { ...result.answer, ...(result.userSeq !== null ? { userSeq: result.userSeq } : {}) };
+    requestExchange: { ExchangeWeChat: exchange('WECHAT', 'ExchangeWeChat'), ExchangePhoto: exchange('PHOTO', 'ExchangePhoto') },
+    respondExchange: {
+      async RespondExchange(caller, args) {
+        arity('RespondExchange', args, 2);
+        const messageId = messageIdArg(args[0]);
+        const { result } = await commands.respondExchange(callerOf(caller), { messageId, accept: acceptArg(args[1]) });
+        return withUserSeq({ ...result.answer }, result.userSeq);
+      },
     },
-    async RecallMessage(caller, args) {
-      arity('RecallMessage', args, 1);
-      const result = await services.messaging.recall(caller.userId, messageIdArg(args[0]));
-      return { ...hubMessage(caller, result.message), ...(result.userSeq !== null ? { userSeq: result.userSeq } : {}) };
+    recall: {
+      async RecallMessage(caller, args) {
+        arity('RecallMessage', args, 1);
+        const { result } = await commands.recall(callerOf(caller), { messageId: messageIdArg(args[0]) });
+        return withUserSeq(hubMessage(caller, result), result.userSeq);
+      },
+    },
+    getMessage: {
+      async GetMessage(caller, args) {
+        arity('GetMessage', args, 1);
+        const { result } = await commands.getMessage(callerOf(caller), { messageId: messageIdArg(args[0]) });
+        return hubMessage(caller, result);
+      },
     },
   };
-  return new Map(Object.entries(methods).map(([name, method]) => [name.toLowerCase(), method]));
+  const groupMethods: Readonly<Record<(typeof HUB_GROUP_METHODS)[number], HubMethod>> = { JoinGroup: group('JoinGroup'), LeaveGroup: group('LeaveGroup') };
+
+  const methods: [string, HubMethod][] = [...Object.values(commandMethods).flatMap((named) => Object.entries(named)), ...Object.entries(groupMethods)];
+  return new Map(methods.map(([name, method]) => [name.toLowerCase(), method]));
 }

@@ -39,7 +39,7 @@ function open(maxBufferedBytes = 1024) {
     methods: new Map(),
     options: resolveSignalROptions({ maxBufferedBytes }),
     registry,
-    metrics: new Metrics(() => 0),
+    metrics: new Metrics({ connections: () => [] }),
     logger: silent,
     onDisposed: () => {},
   });

@@ -1,12 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Message } from '@parley/protocol';
+import type { ErrorCode, Message } from '@parley/protocol';
 import type { DeliveryEvent, PushRecipient } from '../../domain/delivery-event.js';
 import type { Metrics } from '../../metrics.js';
 import type { ClientSession, SessionCloseReason } from '../../ports/client-session.js';
 import type { SessionRegistry } from '../../services/session-registry.js';
-import { toClientError } from '../client-error.js';
+import { countClientError, toClientError } from '../client-error.js';
 import type { HubCaller, HubMethod } from './chat-hub.js';
 import { readHandshake } from './handshake.js';
+import { hubErrorText } from './hub-errors.js';
 import { hubEventFor } from './hub-events.js';
 import { HubProtocolError, isSequenced, MessageType, parseHubMessage, type IncomingMessage } from './hub-messages.js';
 import { OversizeRecordError, record, RecordSplitter } from './hub-records.js';
@@ -135,7 +136,7 @@ export class HubConnection implements ClientSession, HubCaller {
     try {
       records = this.splitter.push(text);
     } catch (error) {
-      if (error instanceof OversizeRecordError) this.fail(`PAYLOAD_TOO_LARGE: ${error.message}`);
+      if (error instanceof OversizeRecordError) this.fail('PAYLOAD_TOO_LARGE', error.message);
       else throw error;
       return;
     }
@@ -151,7 +152,7 @@ export class HubConnection implements ClientSession, HubCaller {
         message = parseHubMessage(text);
       } catch (error) {
         if (!(error instanceof HubProtocolError)) throw error;
-        this.fail(`VALIDATION_FAILED: ${error.message}`);
+        this.fail('VALIDATION_FAILED', error.message);
         return;
       }
       if (this.stateful) {
@@ -167,9 +168,11 @@ export class HubConnection implements ClientSession, HubCaller {
   }
 
   /** The transport refused the client's input: the handshake or Close error, then the end. */
-  refuse(error: string): void {
-    if (this.state === 'handshake') this.refuseHandshake(error);
-    else this.fail(error);
+  refuse(code: ErrorCode, message: string): void {
+    if (this.state === 'handshake') {
+      countClientError(this.deps.metrics, code, 'signalr');
+      this.refuseHandshake(hubErrorText(code, message));
+    } else this.fail(code, message);
   }
 
   push(event: DeliveryEvent, recipient: PushRecipient): void {
@@ -203,7 +206,7 @@ export class HubConnection implements ClientSession, HubCaller {
     this.push({ kind: 'message', body: message, recipients: [], originSessionId: this.id }, { userId: this.userId, userSeq: null });
   }
 
-  get sessionId(): string {
+  get connectionId(): string {
     return this.id;
   }
 
@@ -223,7 +226,7 @@ export class HubConnection implements ClientSession, HubCaller {
     const expiresAt = this.deps.accessExpiresAt;
     if (expiresAt !== undefined) {
       const inMs = Math.max(0, Math.min(expiresAt * 1000 - Date.now(), 2 ** 31 - 1));
-      this.startTimer('expiry', inMs, () => this.closeWith({ ...RECONNECT, error: 'UNAUTHORIZED: the access token expired; reconnect with a fresh one' }));
+      this.startTimer('expiry', inMs, () => this.closeWith({ ...RECONNECT, error: hubErrorText('UNAUTHORIZED', 'the access token expired; reconnect with a fresh one') }));
     }
   }
 
@@ -238,12 +241,12 @@ export class HubConnection implements ClientSession, HubCaller {
     switch (message.type) {
       case MessageType.Invocation:
         if (message.streamIds) {
-          if (message.invocationId !== undefined) this.complete(message.invocationId, { error: `VALIDATION_FAILED: '${message.target}' takes no client-to-server streams` });
+          if (message.invocationId !== undefined) this.completeWithError(message.invocationId, 'VALIDATION_FAILED', `'${message.target}' takes no client-to-server streams`);
           return;
         }
         // Calls run one at a time; a client that floods them faster than they complete is cut off.
         if (this.pendingInvocations >= this.deps.options.maxPendingInvocations || this.pendingInvocationBytes + size > this.deps.options.maxTransportMessageBytes) {
-          this.fail(`RATE_LIMITED: more than ${this.deps.options.maxPendingInvocations} hub calls or ${this.deps.options.maxTransportMessageBytes} bytes of them waiting`);
+          this.fail('RATE_LIMITED', `more than ${this.deps.options.maxPendingInvocations} hub calls or ${this.deps.options.maxTransportMessageBytes} bytes of them waiting`);
           return;
         }
         this.pendingInvocations++;
@@ -256,7 +259,7 @@ export class HubConnection implements ClientSession, HubCaller {
           });
         return;
       case MessageType.StreamInvocation:
-        this.complete(message.invocationId, { error: `VALIDATION_FAILED: '${message.target}' is not a streaming hub method; use invoke` });
+        this.completeWithError(message.invocationId, 'VALIDATION_FAILED', `'${message.target}' is not a streaming hub method; use invoke`);
         return;
       case MessageType.Ping:
         if (!this.clientPinged) {
@@ -281,21 +284,26 @@ export class HubConnection implements ClientSession, HubCaller {
     if (this.state === 'closed') return;
     const method = this.deps.methods.get(target.toLowerCase());
     if (!method) {
-      if (invocationId !== undefined) this.complete(invocationId, { error: `NOT_FOUND: Unknown hub method '${target}'` });
+      if (invocationId !== undefined) this.completeWithError(invocationId, 'NOT_FOUND', `Unknown hub method '${target}'`);
       return;
     }
     try {
       const result = await method(this, args);
       if (invocationId !== undefined) this.complete(invocationId, result === undefined ? {} : { result });
     } catch (error) {
-      const clientError = toClientError(error, this.deps.logger);
-      this.deps.metrics.errors.inc({ code: clientError.code });
-      if (invocationId !== undefined) this.complete(invocationId, { error: `${clientError.code}: ${clientError.message}` });
+      const failure = toClientError(error, this.deps.logger, this.deps.metrics, 'signalr');
+      if (invocationId !== undefined) this.complete(invocationId, { error: hubErrorText(failure.code, failure.message) });
     }
   }
 
   private complete(invocationId: string, outcome: { result?: unknown; error?: string }): void {
     this.write({ type: MessageType.Completion, invocationId, ...outcome });
+  }
+
+  /** A call refused by the protocol layer (no service was asked): counted like any error the client sees. */
+  private completeWithError(invocationId: string, code: ErrorCode, message: string): void {
+    countClientError(this.deps.metrics, code, 'signalr');
+    this.complete(invocationId, { error: hubErrorText(code, message) });
   }
 
   /** Sends one record; types 1–5 are kept for replay on a stateful connection. */
@@ -316,7 +324,9 @@ export class HubConnection implements ClientSession, HubCaller {
   }
 
   /** A protocol violation: Close with the error (the client does not reconnect), then end. */
-  private fail(error: string): void {
+  private fail(code: ErrorCode, message: string): void {
+    countClientError(this.deps.metrics, code, 'signalr');
+    const error = hubErrorText(code, message);
     this.deps.logger.debug({ userId: this.userId, error }, 'signalr: closing a connection after a protocol error');
     this.closeWith({ type: MessageType.Close, error });
   }

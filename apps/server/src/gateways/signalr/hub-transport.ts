@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@parley/protocol';
+
 /** The three SignalR transports by their negotiate names. */
 export type TransportName = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
 
@@ -22,8 +24,8 @@ export interface HubTransport {
 /** What a transport reports to its connection. */
 export interface TransportEvents {
   onData(text: string): void;
-  /** The WebSocket refused a frame the client sent (too large, not UTF-8); `error` starts with its code. */
-  onRefused?(error: string): void;
+  /** The WebSocket refused a frame the client sent (too large, not UTF-8). */
+  onRefused?(code: ErrorCode, message: string): void;
   /** The transport is gone. `graceful`: the client ended it on purpose (WebSocket close 1000/1001, DELETE). */
   onGone(graceful: boolean): void;
 }

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '../../auth/token-verifier.js';
-import { isAppError } from '../../domain/app-error.js';
+import { toClientError } from '../client-error.js';
 import { ConnectionTokens } from './connection-token.js';
+import { hubRefusal } from './hub-errors.js';
 import { accessTokenOf, corsHeaders, queryOf } from './request-auth.js';
 import type { SignalRRuntime } from './signalr-runtime.js';
 
@@ -12,20 +13,15 @@ const TRANSPORTS = [
 ];
 
 /**
- * Authenticates a SignalR HTTP request, answering 401 (or 503 when the user store is down)
- * itself; null means the reply was sent.
+ * Authenticates a SignalR HTTP request, answering the refusal itself (401, or 503 when the user
+ * store is down); null means the reply was sent.
  */
 export async function authenticateRequest(runtime: SignalRRuntime, request: FastifyRequest, reply: FastifyReply): Promise<Identity | null> {
   try {
     return await runtime.deps.auth.authenticate(accessTokenOf(request.headers, queryOf(request.url)));
   } catch (error) {
-    const unauthorized = isAppError(error) && error.code === 'UNAUTHORIZED';
-    if (!unauthorized) runtime.deps.logger.error({ err: error }, 'signalr: authentication failed unexpectedly');
-    await reply
-      .code(unauthorized ? 401 : 503)
-      .headers(corsHeaders(request.headers))
-      .type('text/plain; charset=utf-8')
-      .send(unauthorized ? 'Unauthorized' : 'Service Unavailable');
+    const refusal = hubRefusal(toClientError(error, runtime.deps.logger, runtime.deps.metrics, 'signalr').code);
+    await reply.code(refusal.status).headers(corsHeaders(request.headers)).type('text/plain; charset=utf-8').send(refusal.text);
     return null;
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { commandHandlers } from '../commands/command-handlers.js';
 import type { Door, DoorContext } from '../door.js';
 import { chatHub } from './chat-hub.js';
 import { ConnectionTable } from './connection-table.js';
@@ -30,7 +31,7 @@ export function openSignalRDoor(context: DoorContext): Door {
     registry: context.registry,
     metrics: context.metrics,
     logger: context.logger,
-    methods: chatHub(context.services, () => context.metrics.messagesSent.inc({ door: 'signalr' })),
+    methods: chatHub(commandHandlers(context.services, context.metrics), context.services.queries),
   });
 
   void context.http.register(async (scope: FastifyInstance) => {

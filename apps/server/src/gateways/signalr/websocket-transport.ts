@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@parley/protocol';
 import type { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { HubTransport, TransportEvents } from './hub-transport.js';
@@ -24,7 +25,10 @@ export class WebSocketTransport implements HubTransport {
     // from, to be refused again. Its frame reader reports the error just before that close, so the
     // hub still gets to send its Close record with the error, which ends the client for good.
     const reader = (socket as unknown as { _receiver?: EventEmitter })._receiver;
-    reader?.prependListener('error', (error: Error & { code?: string }) => events.onRefused?.(refusalOf(error)));
+    reader?.prependListener('error', (error: Error & { code?: string }) => {
+      const refusal = refusalOf(error);
+      events.onRefused?.(refusal.code, refusal.message);
+    });
   }
 
   send(data: string): void {
@@ -46,7 +50,7 @@ export class WebSocketTransport implements HubTransport {
   }
 }
 
-function refusalOf(error: Error & { code?: string }): string {
-  if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'PAYLOAD_TOO_LARGE: a WebSocket message is larger than this server accepts';
-  return `VALIDATION_FAILED: ${error.message}`;
+function refusalOf(error: Error & { code?: string }): { code: ErrorCode; message: string } {
+  if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return { code: 'PAYLOAD_TOO_LARGE', message: 'a WebSocket message is larger than this server accepts' };
+  return { code: 'VALIDATION_FAILED', message: error.message };
 }

@@ -3,8 +3,9 @@ import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '../../auth/token-verifier.js';
-import { isAppError } from '../../domain/app-error.js';
+import { toClientError } from '../client-error.js';
 import { ConnectionTokens } from './connection-token.js';
+import { hubRefusal } from './hub-errors.js';
 import { accessTokenOf, queryOf } from './request-auth.js';
 import type { SignalRRuntime } from './signalr-runtime.js';
 import { WebSocketTransport } from './websocket-transport.js';
@@ -29,9 +30,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
     try {
       identity = await runtime.deps.auth.authenticate(accessTokenOf(request.headers, query));
     } catch (error) {
-      const unauthorized = isAppError(error) && error.code === 'UNAUTHORIZED';
-      if (!unauthorized) runtime.deps.logger.error({ err: error }, 'signalr: authentication failed unexpectedly');
-      refuse(socket, unauthorized ? 401 : 503);
+      refuse(socket, hubRefusal(toClientError(error, runtime.deps.logger, runtime.deps.metrics, 'signalr').code).status);
       return;
     }
     const id = query.get('id');
@@ -42,7 +41,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
         runtime.open(claims, identity, (connection) => {
           const transport: WebSocketTransport = new WebSocketTransport(ws, {
             onData: (text) => connection.receive(text),
-            onRefused: (error) => connection.refuse(error),
+            onRefused: (code, message) => connection.refuse(code, message),
             onGone: (graceful) => connection.transportGone(transport, graceful),
           });
           return transport;
@@ -61,7 +60,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
         runtime.open(claims, identity, (connection) => {
           const transport: WebSocketTransport = new WebSocketTransport(ws, {
             onData: (text) => connection.receive(text),
-            onRefused: (error) => connection.refuse(error),
+            onRefused: (code, message) => connection.refuse(code, message),
             onGone: (graceful) => connection.transportGone(transport, graceful),
           });
           return transport;
@@ -77,7 +76,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
       if (!connection.canResume) return ws.terminate();
       const transport: WebSocketTransport = new WebSocketTransport(ws, {
         onData: (text) => connection.receive(text),
-        onRefused: (error) => connection.refuse(error),
+        onRefused: (code, message) => connection.refuse(code, message),
         onGone: (graceful) => connection.transportGone(transport, graceful),
       });
       runtime.deps.table.set(connection, transport);

@@ -1,59 +1,46 @@
-import { ExchangeRequestBody, RecallBody, SendMessageBody, StompExchangeRespondBody, StompMarkReadBody, TypingBody, type Message } from '@parley/protocol';
-import type { Services } from '../../services/services.js';
-import { payloadValidator } from '../payload-validator.js';
+import { STOMP_COMMAND_DESTINATIONS, STOMP_FETCHED_QUEUE, type CommandName, type Message } from '@parley/protocol';
+import type { CommandCaller, CommandHandlers } from '../commands/command-handlers.js';
+import { COMMAND_PAYLOADS } from '../commands/command-payloads.js';
 
-/** What an application handler may use: the authenticated caller and the services. */
+/** What an application handler may use: the caller, the command table and this connection. */
 export interface StompCommandContext {
-  readonly userId: number;
-  readonly sessionId: string;
-  readonly services: Services;
+  readonly caller: CommandCaller;
+  readonly commands: CommandHandlers;
   /** Pushes a message to this connection only, without user-seq (the answer to a repeated send). */
   echoToSelf(message: Message): void;
+  /** Pushes a query's answer to this connection only, on a queue of its own. */
+  answer(destination: string, body: unknown): void;
 }
 
 /**
  * Handles one `SEND /app/<name>` body (parsed JSON). Resolves once the operation is committed;
- * throws AppError for the client's mistakes. Pushes to the users concerned go through delivery.
+ * throws AppError for the client's mistakes. Pushes to the users concerned go through delivery;
+ * STOMP has no replies, so a command's own answer is a push to this connection.
  */
 export type StompCommandHandler = (context: StompCommandContext, body: unknown) => Promise<void>;
 
-const sendBody = payloadValidator(SendMessageBody, 'body');
-const readBody = payloadValidator(StompMarkReadBody, 'body');
-const typingBody = payloadValidator(TypingBody, 'body');
-const exchangeBody = payloadValidator(ExchangeRequestBody, 'body');
-const respondBody = payloadValidator(StompExchangeRespondBody, 'body');
-const recallBody = payloadValidator(RecallBody, 'body');
-
-/** `/app/<name>` → handler. */
-export const APP_HANDLERS: Readonly<Record<string, StompCommandHandler>> = {
-  'chat.send': async (ctx, body) => {
-    const command = sendBody(body);
-    const result = await ctx.services.messaging.send(
-      ctx.userId,
-      { receiverId: command.receiverId, messageType: command.messageType, content: command.content, clientMsgId: command.clientMsgId, extra: command.extra ?? null },
-      ctx.sessionId,
-    );
-    if (result.duplicate) ctx.echoToSelf(result.message);
+/** How the STOMP door answers each command, beside the pushes every door gets. */
+const STOMP_ANSWERS: { readonly [N in CommandName]: StompCommandHandler } = {
+  send: async (ctx, body) => {
+    const payload = COMMAND_PAYLOADS.send(body);
+    const sent = await ctx.commands.send(ctx.caller, { ...payload, extra: payload.extra ?? null });
+    if (sent.repeated) ctx.echoToSelf(sent.result);
   },
-  'chat.read': async (ctx, body) => {
-    const command = readBody(body);
-    await ctx.services.messaging.markRead(ctx.userId, command.conversationId, command.upToSeq ?? null);
+  markRead: async (ctx, body) => void (await ctx.commands.markRead(ctx.caller, COMMAND_PAYLOADS.markRead(body))),
+  typing: async (ctx, body) => void (await ctx.commands.typing(ctx.caller, COMMAND_PAYLOADS.typing(body))),
+  requestExchange: async (ctx, body) => {
+    const requested = await ctx.commands.requestExchange(ctx.caller, COMMAND_PAYLOADS.requestExchange(body));
+    if (requested.repeated) ctx.echoToSelf(requested.result);
   },
-  'chat.typing': async (ctx, body) => {
-    const command = typingBody(body);
-    await ctx.services.typing.typing(ctx.userId, command.receiverId, command.typing);
-  },
-  'chat.exchange': async (ctx, body) => {
-    const command = exchangeBody(body);
-    const result = await ctx.services.exchange.request(ctx.userId, command.receiverId, command.kind, ctx.sessionId);
-    if (!result.created) ctx.echoToSelf(result.message);
-  },
-  'chat.exchange.respond': async (ctx, body) => {
-    const command = respondBody(body);
-    await ctx.services.exchange.respond(ctx.userId, command.messageId, command.accept, ctx.sessionId);
-  },
-  'chat.recall': async (ctx, body) => {
-    const command = recallBody(body);
-    await ctx.services.messaging.recall(ctx.userId, command.messageId);
+  respondExchange: async (ctx, body) => void (await ctx.commands.respondExchange(ctx.caller, COMMAND_PAYLOADS.respondExchange(body))),
+  recall: async (ctx, body) => void (await ctx.commands.recall(ctx.caller, COMMAND_PAYLOADS.recall(body))),
+  getMessage: async (ctx, body) => {
+    const found = await ctx.commands.getMessage(ctx.caller, COMMAND_PAYLOADS.getMessage(body));
+    ctx.answer(STOMP_FETCHED_QUEUE, found.result);
   },
 };
+
+/** `SEND` destination (`/app/chat.send`, …) → handler. */
+export const APP_HANDLERS: ReadonlyMap<string, StompCommandHandler> = new Map(
+  (Object.keys(STOMP_ANSWERS) as CommandName[]).map((name) => [STOMP_COMMAND_DESTINATIONS[name], STOMP_ANSWERS[name]]),
+);

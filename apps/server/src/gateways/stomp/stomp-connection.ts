@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Message } from '@parley/protocol';
+import { STOMP_APP_PREFIX, STOMP_ERRORS_QUEUE, type Message } from '@parley/protocol';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { Identity } from '../../auth/token-verifier.js';
 import type { StompConfig } from '../../config.js';
@@ -7,16 +7,17 @@ import { AppError } from '../../domain/app-error.js';
 import type { DeliveryEvent, PushRecipient } from '../../domain/delivery-event.js';
 import type { Metrics } from '../../metrics.js';
 import type { ClientSession, SessionCloseReason } from '../../ports/client-session.js';
-import type { Services } from '../../services/services.js';
 import type { SessionRegistry } from '../../services/session-registry.js';
 import { toClientError } from '../client-error.js';
+import type { CommandHandlers } from '../commands/command-handlers.js';
 import { APP_HANDLERS, type StompCommandContext } from './app-handlers.js';
 import { connectToken, negotiateVersion, planHeartbeat, type HeartbeatPlan } from './connect-negotiation.js';
-import { APP_PREFIX, DESTINATION_BY_KIND, ERRORS_DESTINATION, SUBSCRIBABLE } from './destinations.js';
+import { DESTINATION_BY_KIND, SUBSCRIBABLE } from './destinations.js';
 import { StompFrameParser } from './frame-parser.js';
 import { textFrame } from './frame-serializer.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { encodedBody } from './push-body.js';
+import { connectRefusalHeader } from './stomp-errors.js';
 import { headerOf, StompProtocolError, type StompFrame, type StompVersion } from './stomp-frame.js';
 import { CLOSE_CODES, type StompTransport } from './stomp-transport.js';
 import { MAX_SUBSCRIPTIONS, Subscriptions, type AckMode } from './subscriptions.js';
@@ -24,7 +25,7 @@ import { MAX_SUBSCRIPTIONS, Subscriptions, type AckMode } from './subscriptions.
 /** What a STOMP connection needs from its door. */
 export interface StompConnectionDeps {
   registry: SessionRegistry;
-  services: Services;
+  commands: CommandHandlers;
   auth: Authenticator;
   logger: FastifyBaseLogger;
   metrics: Metrics;
@@ -87,6 +88,10 @@ export class StompConnection implements ClientSession {
       this.finish(CLOSE_CODES.protocolError, 'connect timeout');
     }, deps.options.connectTimeoutMs);
     this.connectTimer.unref();
+  }
+
+  get transportName(): string {
+    return this.transport.name;
   }
 
   get isClosed(): boolean {
@@ -245,9 +250,8 @@ export class StompConnection implements ClientSession {
     try {
       identity = await this.deps.auth.authenticate(connectToken(frame) ?? this.fallbackToken);
     } catch (error) {
-      const failure = toClientError(error, this.deps.logger);
-      this.deps.metrics.errors.inc({ code: failure.code });
-      const message = failure.code === 'UNAUTHORIZED' ? 'Unauthorized' : failure.code;
+      const failure = toClientError(error, this.deps.logger, this.deps.metrics, 'stomp');
+      const message = connectRefusalHeader(failure.code);
       this.sendError(message, failure.message);
       this.finish(CLOSE_CODES.protocolError, message);
       return;
@@ -264,10 +268,10 @@ export class StompConnection implements ClientSession {
     this.phase = 'connected';
     if (identity.expiresAt !== undefined) this.armExpiry(identity.expiresAt);
     this.commandContext = {
-      userId,
-      sessionId: this.id,
-      services: this.deps.services,
+      caller: { userId, door: 'stomp', connectionId: this.id },
+      commands: this.deps.commands,
       echoToSelf: (message: Message) => this.push({ kind: 'message', body: message, recipients: [] }, { userId, userSeq: null }),
+      answer: (destination, body) => this.pushToQueue(destination, JSON.stringify(body)),
     };
     const offer = this.deps.options.heartbeatMs;
     this.write(
@@ -297,9 +301,9 @@ export class StompConnection implements ClientSession {
   private async send(destination: string, bytes: Uint8Array): Promise<void> {
     const body = parseJson(bytes);
     try {
-      const handler = destination.startsWith(APP_PREFIX) ? APP_HANDLERS[destination.slice(APP_PREFIX.length)] : undefined;
+      const handler = APP_HANDLERS.get(destination);
       if (!handler) {
-        throw destination.startsWith(APP_PREFIX)
+        throw destination.startsWith(STOMP_APP_PREFIX)
           ? new AppError('NOT_FOUND', `no handler for ${destination}`)
           : new AppError('FORBIDDEN', `SEND goes only to /app/chat.* destinations, not ${destination}`);
       }
@@ -311,8 +315,7 @@ export class StompConnection implements ClientSession {
   }
 
   private pushError(error: unknown, destination: string, body: unknown): void {
-    const failure = toClientError(error, this.deps.logger);
-    this.deps.metrics.errors.inc({ code: failure.code });
+    const failure = toClientError(error, this.deps.logger, this.deps.metrics, 'stomp');
     const clientMsgId = (body as { clientMsgId?: unknown } | undefined)?.clientMsgId;
     const payload = {
       code: failure.code,
@@ -321,13 +324,17 @@ export class StompConnection implements ClientSession {
       destination,
       ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
     };
-    const subscriptions = this.subscriptions.on(ERRORS_DESTINATION);
+    this.pushToQueue(STOMP_ERRORS_QUEUE, JSON.stringify(payload));
+  }
+
+  /** A MESSAGE to this connection's subscriptions of one queue, outside the delivery events (error pushes, query answers). */
+  private pushToQueue(destination: string, json: string): void {
+    const subscriptions = this.subscriptions.on(destination);
     if (!subscriptions) return;
-    const json = JSON.stringify(payload);
     for (const subscription of subscriptions) {
       const messageId = `${this.wireId}-${++this.messageCounter}`;
       const headers: [string, string][] = [
-        ['destination', ERRORS_DESTINATION],
+        ['destination', destination],
         ['content-type', 'application/json'],
         ['subscription', subscription.id],
         ['message-id', messageId],

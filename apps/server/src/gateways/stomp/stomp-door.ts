@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { LIMITS } from '@parley/protocol';
 import { WebSocketServer } from 'ws';
+import { commandHandlers } from '../commands/command-handlers.js';
 import type { Door, DoorContext, DoorFactory } from '../door.js';
 import { SockjsServer } from '../sockjs/sockjs-server.js';
 import { StompConnection, type StompConnectionDeps } from './stomp-connection.js';
@@ -29,7 +30,7 @@ export class StompDoor implements Door {
 
   constructor(private readonly context: DoorContext) {
     const { config } = context;
-    this.deps = { registry: context.registry, services: context.services, auth: context.auth, logger: context.logger, metrics: context.metrics, options: config.stomp };
+    this.deps = { registry: context.registry, commands: commandHandlers(context.services, context.metrics), auth: context.auth, logger: context.logger, metrics: context.metrics, options: config.stomp };
     this.wss = new WebSocketServer({
       noServer: true,
       // Frames over the reassembly cap still get a STOMP ERROR; far larger messages are cut by ws (1009).

@@ -1,0 +1,102 @@
+import { LIMITS, type Conversation, type ConversationPage, type HistoryPage, type Message, type SyncPage } from '@parley/protocol';
+import { AppError } from '../domain/app-error.js';
+import type { ConversationStore } from '../ports/conversation-store.js';
+import type { MessageStore } from '../ports/message-store.js';
+import type { PresenceStore } from '../ports/presence-store.js';
+import type { UpdateLog } from '../ports/update-log.js';
+import type { UserStore } from '../ports/user-store.js';
+import { requireParticipant } from './participation.js';
+
+export interface MessageQueriesDeps {
+  messages: MessageStore;
+  conversations: ConversationStore;
+  users: UserStore;
+  presence: PresenceStore;
+  updates: UpdateLog;
+}
+
+/** The reads of messaging: one message, history, the conversation list and the update log. None of them changes anything. */
+export class MessageQueries {
+  constructor(private readonly deps: MessageQueriesDeps) {}
+
+  /**
+   * One message as the caller sees it. A message of someone else's conversation is
+   * MESSAGE_NOT_FOUND, exactly like an unknown id, so that ids do not reveal which messages exist.
+   */
+  async getMessage(userId: number, messageId: number): Promise<Message> {
+    const message = await this.deps.messages.getById(messageId, userId);
+    if (!message || (message.senderId !== userId && message.receiverId !== userId)) {
+      throw new AppError('MESSAGE_NOT_FOUND', `message ${messageId} does not exist`);
+    }
+    return message;
+  }
+
+  /** Throws unless the user takes part in the conversation (hub group calls check only this). */
+  requireParticipant(userId: number, conversationId: number): Promise<void> {
+    return requireParticipant(this.deps.conversations, userId, conversationId);
+  }
+
+  async history(userId: number, peerId: number, range: { beforeSeq?: number; afterSeq?: number; limit?: number }): Promise<HistoryPage> {
+    if (peerId === userId) throw new AppError('SELF_CHAT', 'userId: there is no conversation with yourself');
+    const conversation = await this.deps.conversations.findByPair(userId, peerId);
+    if (!conversation) {
+      if (!(await this.deps.users.get(peerId))) throw new AppError('USER_NOT_FOUND', `user ${peerId} does not exist`);
+      return { items: [], hasMore: false };
+    }
+    return this.deps.messages.history(conversation.id, userId, {
+      ...(range.beforeSeq !== undefined ? { beforeSeq: range.beforeSeq } : {}),
+      ...(range.afterSeq !== undefined ? { afterSeq: range.afterSeq } : {}),
+      limit: range.limit ?? LIMITS.historyDefaultLimit,
+    });
+  }
+
+  async conversations(userId: number, options: { limit?: number; before?: string }): Promise<ConversationPage> {
+    const limit = options.limit ?? LIMITS.conversationsDefaultLimit;
+    const before = options.before ? decodeCursor(options.before) : null;
+    // The position first: a change committed while the list is read then lies above it, so a
+    // client that starts counting from it still takes that change's push (or /sync) as new.
+    const userSeq = await this.deps.users.latestUserSeq(userId);
+    const sides = await this.deps.conversations.listSides(userId, before, limit + 1);
+    const page = sides.slice(0, limit);
+    const peerIds = page.map((s) => s.peerId);
+    const [profiles, presence] = await Promise.all([this.deps.users.getMany(peerIds), this.deps.presence.lookup(peerIds)]);
+    const items: Conversation[] = page.map((side) => {
+      const profile = profiles.get(side.peerId);
+      const state = presence.get(side.peerId);
+      const lastSeen = state?.lastSeenAt ?? profile?.lastSeenAt ?? null;
+      return {
+        id: side.id,
+        peer: {
+          id: side.peerId,
+          name: profile?.name ?? null,
+          avatarUrl: profile?.avatarUrl ?? null,
+          online: state?.online ?? false,
+          lastSeenAt: state?.online ? null : lastSeen ? lastSeen.toISOString() : null,
+        },
+        lastMessage: side.lastMessage,
+        lastMessageTime: side.lastMessageAt ? side.lastMessageAt.toISOString() : null,
+        lastSeq: side.lastSeq,
+        unreadCount: side.unreadCount,
+        myReadUpToSeq: side.myReadUpToSeq,
+        peerReadUpToSeq: side.peerReadUpToSeq,
+      };
+    });
+    const last = page[page.length - 1];
+    return { items, userSeq, nextBefore: sides.length > limit && last ? encodeCursor(last.activityUs, last.id) : null };
+  }
+
+  sync(userId: number, since: number, limit?: number): Promise<SyncPage> {
+    return this.deps.updates.since(userId, since, limit ?? LIMITS.syncDefaultLimit);
+  }
+
+}
+
+function encodeCursor(activityUs: number, id: number): string {
+  return `${activityUs}_${id}`;
+}
+
+function decodeCursor(cursor: string): { activityUs: number; id: number } {
+  const match = /^(\d{1,16})_(\d{1,16})$/.exec(cursor);
+  if (!match) throw new AppError('VALIDATION_FAILED', 'before: not a cursor returned as nextBefore');
+  return { activityUs: Number(match[1]), id: Number(match[2]) };
+}
