@@ -85,6 +85,13 @@ interface Row {
 const rows: Row[] = [];
 const secret = randomBytes(24).toString('hex');
 const cleanups: (() => Promise<void>)[] = [];
+// Interrupted (Ctrl-C, a timeout): still drop the scratch databases and stop the servers.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    process.exit(130);
+  });
+}
 
 try {
   if (LOAD_RUNS.length > 0) await loadPhases();
