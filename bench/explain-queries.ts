@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/explain-queries.ts > plans.md`: fills a scratch PostgreSQL database
  * (PARLEY_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) with a realistic
- * amount of data, then runs every contract query through the real store classes while printing
+ * amount of data, then runs every query of the operations (docs/operations.md) through the real store classes while printing
  * `EXPLAIN (ANALYZE, BUFFERS)` of each SELECT they send, with the values they bind. The output
  * is what docs/storage.md shows.
  */

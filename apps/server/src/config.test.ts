@@ -12,7 +12,7 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('defaults to contract §1: embedded database in ./data, dev sign-in on, 10/30 send rate', () => {
+  it('defaults to the values in the README: embedded database in ./data, dev sign-in on, 10/30 send rate', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 8080,

@@ -1,5 +1,5 @@
 /**
- * The only reader of process.env. Every setting of contract §1 is parsed, validated and
+ * The only reader of process.env. Every setting (the configuration tables of README.md) is parsed, validated and
  * frozen here; a bad value stops the server with a message that names the variable.
  */
 import { randomUUID } from 'node:crypto';
@@ -39,7 +39,7 @@ export interface WebClientConfig {
   frameAncestors: string[];
 }
 
-/** STOMP door timings and limits (protocols §1.6, §1.8, §2.3); the defaults are the production values. */
+/** STOMP door timings and limits (docs/protocols/stomp.md); the defaults are the production values. */
 export interface StompConfig {
   /** Heart-beat the server offers both ways (`heart-beat:sx,sy`); 0 turns heart-beats off. A client silent for 3× the agreed interval is dropped. */
   heartbeatMs: number;

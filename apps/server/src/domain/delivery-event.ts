@@ -18,7 +18,8 @@ interface EventOf<K extends string, B> {
 
 /**
  * What the domain asks the doors to push. Doors map `kind` to their own destination or
- * event name; the body is in the canonical (contract §3/§5) shape.
+ * event name; the body is in the canonical shape of @parley/protocol (`Message`, `ReadReceipt`, …;
+ * docs/operations.md lists every push).
  */
 export type DeliveryEvent =
   | EventOf<'message', Message>

@@ -1,5 +1,6 @@
 /**
- * Per-type rules for a message a user sends (contract §3). Pure: media ownership is checked
+ * Per-type rules for a message a user sends: what its content must be (text length, media URL,
+ * emoji name, …). Pure: media ownership is checked
  * by the messaging service against the media store, using the key this returns.
  */
 import { LIMITS, type SendableMessageType } from '@parley/protocol';

@@ -11,7 +11,7 @@ export interface NewMessage {
   clientMsgId: string | null;
 }
 
-/** The per-user log positions a stored change took (contract §6). */
+/** The per-user log positions (`userSeq`) a stored change took, replayed by `GET /sync`. */
 export interface LoggedFor {
   /** userId → userSeq */
   userSeqs: Map<number, number>;

@@ -5,7 +5,7 @@ import { eventually } from '../support/test-app.js';
 const ADMIN = 'admin-token-for-signalr-tests';
 const TRANSPORTS: TransportName[] = ['WebSockets', 'ServerSentEvents', 'LongPolling'];
 
-describe.each(TRANSPORTS)('seed 2 flow with @microsoft/signalr over %s', (transport) => {
+describe.each(TRANSPORTS)('ChatHub flow with @microsoft/signalr over %s', (transport) => {
   it('sends with tempId, reads, types, exchanges, recalls and sees presence', async () => {
     await using server = await startSignalRServer({ PARLEY_ADMIN_TOKEN: ADMIN });
     const [aliceToken, bobToken] = await Promise.all([server.token(7, 'Alice'), server.token(9, 'Bob')]);
@@ -25,7 +25,7 @@ describe.each(TRANSPORTS)('seed 2 flow with @microsoft/signalr over %s', (transp
       expect(received.userSeq).toBeGreaterThan(0);
       expect(alice.of('ReceiveMessage')).toHaveLength(0);
 
-      // a numeric tempId comes back as a number, as seed 2 compares with ===
+      // a numeric tempId comes back as a number: ChatHub clients match it with ===
       const numeric = await alice.invoke('SendMessage', { tempId: 1700000000001, receiverId: 9, messageType: 9, content: 'smile' });
       expect(numeric.tempId).toBe(1700000000001);
       await alice.next('MessageSent', (m) => m.tempId === 1700000000001);

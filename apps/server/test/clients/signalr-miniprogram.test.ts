@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { nodeHubOptions, RawHub, RS, SignalRUser, startSignalRServer } from '../support/signalr-client.js';
 
 /**
- * Seed 2's hand-written mini-program client (`utils/signalr.js`): no negotiate, the token in
+ * A hand-written mini-program client of the ChatHub (as in `utils/signalr.js`): no negotiate, the token in
  * `?access_token=`, subprotocol `websocket` offered, `{"protocol":"json","version":1}` + 0x1E,
  * invocations without `invocationId`, incoming text split on 0x1E.
  */
-describe('seed 2 mini-program client over raw ws', () => {
+describe('hand-written mini-program client over raw ws', () => {
   it('connects like signalr.js, sends without invocationId and receives pushes', async () => {
     await using server = await startSignalRServer();
     const [aliceToken, bobToken] = await Promise.all([server.token(7, 'Alice'), server.token(9, 'Bob')]);

@@ -3,7 +3,7 @@ import type WebSocket from 'ws';
 import { ROUTES, StompUser } from '../support/stomp-client.js';
 import { eventually, startTestServer, type TestServer } from '../support/test-app.js';
 
-/** Contract §4–§5 pushes through the real @stomp/stompjs client (WebSocket and SockJS xhr-polling). */
+/** Operations and their pushes (docs/operations.md) through the real @stomp/stompjs client (WebSocket and SockJS xhr-polling). */
 let server: TestServer;
 let nextUser = 2000;
 const ADMIN = 'admin-token-for-stomp-tests';

@@ -1,5 +1,5 @@
 /**
- * Design §4.1–4.3 under load: many devices of both users send at once through real HTTP (and
+ * Gap-free seq, the per-user update log and idempotent send (docs/architecture.md, decisions 1–3) under load: many devices of both users send at once through real HTTP (and
  * resend each other's clientMsgIds), while a third user writes to one of them. Afterwards each
  * conversation's seq is exactly 1..N and each user's update log is 1..K with every message once.
  */

@@ -1,6 +1,6 @@
 /**
  * One behaviour suite for the FanoutBus port, run against the in-process bus and the Redis bus
- * (design §1). A "node" is one bus instance; the memory bus is a cluster of exactly one node,
+ * (every port has both, and one suite holds them to the same behaviour). A "node" is one bus instance; the memory bus is a cluster of exactly one node,
  * so the cross-node cases run only where a backend can have several.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * One behaviour suite for the PresenceStore port, run against the in-process store and the
- * Redis store (design §1). A "node" is one store instance; the memory store is a cluster of
+ * Redis store, so both keep the same promises. A "node" is one store instance; the memory store is a cluster of
  * exactly one node, so the cross-node cases (several nodes, a node dying) run on Redis only.
  */
 import { afterEach, describe, expect, it } from 'vitest';

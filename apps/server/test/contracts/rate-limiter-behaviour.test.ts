@@ -1,6 +1,6 @@
 /**
  * One behaviour suite for the RateLimiter port, run against the in-process limiter and the
- * Redis limiter (design §1). With Redis, two limiter instances stand for two nodes.
+ * Redis limiter, so both keep the same promises. With Redis, two limiter instances stand for two nodes.
  */
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';

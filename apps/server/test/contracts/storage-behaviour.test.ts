@@ -1,5 +1,5 @@
 /**
- * One behaviour suite for the storage ports (design §1: centrifuge's shared broker test), run
+ * One behaviour suite for the storage ports (as centrifuge tests its brokers with one shared suite), run
  * against embedded PGlite (`memory://`) and against a real PostgreSQL server (a fresh database
  * per backend, dropped afterwards). Tests isolate by user ids: each takes ids nobody else uses.
  */

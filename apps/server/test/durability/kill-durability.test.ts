@@ -1,5 +1,5 @@
 /**
- * Durable before acknowledged (contract §4.1, design §4.4), with a real child process: clients
+ * Durable before acknowledged (docs/architecture.md, decision 4), with a real child process: clients
  * send concurrently, the server is SIGKILLed mid-stream and restarted on the same data, and
  * every message whose send was answered is there exactly once with gap-free seq. SIGTERM exits 0
  * after answering the sends it had already taken.

@@ -1,5 +1,5 @@
 /**
- * Access tokens (contract §2): HS256 with JWT_SECRET, the user claim, expired / foreign-signed /
+ * Access tokens (the JWT_* settings of README.md): HS256 with JWT_SECRET, the user claim, expired / foreign-signed /
  * malformed tokens → 401; development sign-in only while it is on; the admin API behind
  * PARLEY_ADMIN_TOKEN.
  */

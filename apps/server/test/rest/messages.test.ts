@@ -1,7 +1,7 @@
 /**
  * Every /messages and /sync route through real HTTP: happy paths, then bad input of every kind
  * (malformed JSON, wrong types, out-of-range ids, oversize bodies, SQL-looking strings, other
- * users' ids), each answering the contract's code and storing nothing.
+ * users' ids), each answering its error code (docs/errors.md) and storing nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-app.js';

@@ -41,7 +41,7 @@ export async function raw(
   return { status: response.status, body, headers: response.headers };
 }
 
-/** Asserts the contract's error shape `{"error":{"code","message"}}` with the code and status. */
+/** Asserts the REST error shape `{"error":{"code","message"}}` with the code and status. */
 export function expectError(response: { status: number; body: any }, status: number, code: string): void {
   expect({ status: response.status, code: response.body?.error?.code }, JSON.stringify(response.body)).toEqual({ status, code });
   expect(typeof response.body.error.message).toBe('string');

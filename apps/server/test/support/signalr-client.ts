@@ -17,7 +17,7 @@ export function nodeHubOptions(options: IHttpConnectionOptions, webSocket: unkno
   return Object.assign({ WebSocket: webSocket }, options);
 }
 
-/** Events the ChatHub pushes (contract §5). */
+/** Events the ChatHub pushes (docs/signalr.md). */
 export const HUB_EVENTS = ['ReceiveMessage', 'MessageSent', 'MessagesRead', 'UserTyping', 'UserOnline', 'UserOffline', 'MessageRecalled', 'ExchangeResponded'] as const;
 
 export interface SignalRUserOptions {
@@ -136,7 +136,7 @@ export async function startSignalRServer(env: Record<string, string> = {}, signa
 export const RS = '\u001e';
 
 /**
- * A raw WebSocket client of the hub, like seed 2's hand-written mini-program client: records
+ * A raw WebSocket client of the hub, like a hand-written mini-program client: records
  * every incoming JSON record in order.
  */
 export class RawHub implements AsyncDisposable {

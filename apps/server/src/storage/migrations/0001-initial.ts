@@ -57,7 +57,7 @@ CREATE TABLE messages (
 CREATE INDEX messages_pending_exchange ON messages (conversation_id, message_type)
   WHERE extra ->> 'exchangeStatus' = 'PENDING';
 
--- The per-user update log (contract §6): message events reference the message row.
+-- The per-user update log (GET /sync replays it): message events reference the message row.
 CREATE TABLE user_updates (
   user_id    bigint NOT NULL,
   user_seq   bigint NOT NULL,

@@ -20,7 +20,7 @@ export async function api(baseUrl: string, token: string, method: string, path: 
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Every entry of the user's update log, through /sync pages (contract §6). */
+/** Every entry of the user's update log, through /sync pages. */
 export async function syncAll(baseUrl: string, token: string, since = 0): Promise<any[]> {
   const events: any[] = [];
   for (;;) {

@@ -3,7 +3,8 @@ import type { LoadDevice } from './load-device.js';
 import { syncAll } from './users.js';
 
 /**
- * The node-loss and Redis-restart promise (contract §4.1–4.2, §6): every acknowledged message
+ * The node-loss and Redis-restart promise (nothing acknowledged is lost; /sync repairs what a
+ * push missed): every acknowledged message
  * exists exactly once for its sender and its receiver, and each device's view — what it was
  * pushed plus one /sync from its last gap-free userSeq — holds every message of its user's log
  * from where it started, with nothing missing.
