@@ -25,6 +25,7 @@ class RecordingSession implements ClientSession {
   static count = 0;
   readonly id = `test-${++RecordingSession.count}`;
   readonly door = 'stomp' as const;
+  readonly transportName = null;
   readonly pushes: { kind: DeliveryEvent['kind']; body: unknown; userSeq: number | null }[] = [];
   constructor(readonly userId: number) {}
   push(event: DeliveryEvent, recipient: PushRecipient): void {

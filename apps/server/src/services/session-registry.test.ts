@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientSession } from '../ports/client-session.js';
 import { SessionRegistry } from './session-registry.js';
 
-const session = (id: string, userId: number): ClientSession => ({ id, userId, door: 'stomp', push: () => {}, close: () => {} });
+const session = (id: string, userId: number): ClientSession => ({ id, userId, door: 'stomp', transportName: null, push: () => {}, close: () => {} });
 
 describe('SessionRegistry.removeAll', () => {
   it('removes what is left and waits for every lifecycle callback, including ones a door started', async () => {
