@@ -28,11 +28,17 @@ let server: TestServer;
 let adminOff: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** What the console's pages reported as broken: script errors and refusals by the page's CSP. */
+const pageProblems: string[] = [];
 
 async function consolePage(locale = 'en-US'): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
   contexts.push(context);
   const page = await context.newPage();
+  page.on('pageerror', (error) => pageProblems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text());
+  });
   await page.goto(`${server.baseUrl}/admin`);
   return page;
 }
@@ -65,6 +71,7 @@ afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});
   await browser?.close();
   await Promise.all([server?.stop(), adminOff?.stop()]);
+  expect(pageProblems).toEqual([]);
 });
 
 describe('admin console', () => {
@@ -85,6 +92,8 @@ describe('admin console', () => {
     await page.locator('[data-testid="admin-sign-out"]').click();
     await page.locator('input[name="adminToken"]').waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // The page's strict policy (own scripts and styles only) leaves the console whole.
+    expect(pageProblems).toEqual([]);
   });
 
   it('looks a user up, private fields included, and edits the name', async () => {

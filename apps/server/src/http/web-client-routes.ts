@@ -10,6 +10,12 @@ import { AppError } from '../domain/app-error.js';
 const WEB_CLIENT_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 /** The admin console's entry page in the same build, served at /admin. */
 const ADMIN_PAGE = 'admin.html';
+/**
+ * The console holds the admin token and shows what users wrote: it runs only its own bundle and
+ * talks only to its own origin, so injected markup could neither run nor send the token away, and
+ * no page may frame it (clickjacking).
+ */
+const ADMIN_PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** What the web client reads at start (`GET /config.json`) to know how to sign in. */
 export interface WebClientSettings {
@@ -59,8 +65,7 @@ export const webClientRoutes: FastifyPluginAsync<{ config: Readonly<Config> }> =
         reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-cache')
-          // The console acts with the admin token: no page may frame it (clickjacking).
-          .header('content-security-policy', "frame-ancestors 'none'")
+          .header('content-security-policy', ADMIN_PAGE_POLICY)
           .send(page)
       );
     });
