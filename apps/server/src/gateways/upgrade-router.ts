@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { pathnameOf } from './request-query.js';
 
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /**
- * The one 'upgrade' listener of the HTTP server (protocols §0): routes WebSocket upgrades by
- * path to the doors and destroys anything else.
+ * The one 'upgrade' listener of the HTTP server: several doors share one port (`/ws`, `/hubs/chat`), so
+ * WebSocket upgrades are routed by path to the doors and anything else is destroyed.
  */
 export class UpgradeRouter {
   private readonly routes: { matches: (pathname: string) => boolean; handler: UpgradeHandler }[] = [];
@@ -15,7 +16,7 @@ export class UpgradeRouter {
   }
 
   handle = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const pathname = (request.url ?? '/').split('?')[0]!;
+    const pathname = pathnameOf(request.url);
     const route = this.routes.find((r) => r.matches(pathname));
     if (!route) {
       socket.destroy();

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LongPollingTransport } from './long-polling-transport.js';
 import { authenticateRequest } from './negotiate.js';
-import { corsHeaders, queryOf } from './request-auth.js';
+import { queryOf } from '../request-query.js';
+import { corsHeaders } from './cors-headers.js';
 import type { SignalRRuntime } from './signalr-runtime.js';
 import { ServerSentEventsTransport } from './sse-transport.js';
 

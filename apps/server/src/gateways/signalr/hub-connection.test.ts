@@ -12,7 +12,10 @@ class FakeTransport implements HubTransport {
   readonly inherentKeepAlive = false;
   sent: string[] = [];
   ended = false;
-  bufferedBytes = 0;
+  buffered = 0;
+  bufferedBytes(): number {
+    return this.buffered;
+  }
   send(data: string) {
     this.sent.push(data);
   }
@@ -60,7 +63,7 @@ describe('HubConnection', () => {
 
   it('closes with a reconnect hint when the client stops reading (backpressure) and on shutdown', async () => {
     const slow = open();
-    slow.transport.bufferedBytes = 4096;
+    slow.transport.buffered = 4096;
     slow.connection.push(typing, typing.recipients[0]!);
     expect(slow.transport.records().at(-1)).toEqual({ type: 7, allowReconnect: true });
     expect(slow.transport.ended).toBe(true);

@@ -274,8 +274,12 @@ export class HubConnection implements ClientSession, HubCaller {
       case MessageType.Ack:
         this.stateful?.ack(message.sequenceId);
         return;
-      default:
-        // StreamItem, Completion, CancelInvocation (no streams run here), Sequence without stateful, unknown types.
+      case MessageType.StreamItem:
+      case MessageType.Completion:
+      case MessageType.CancelInvocation:
+      case MessageType.Sequence:
+      case 'unknown':
+        // No streams run here; a Sequence matters only to a stateful connection (handled before); unknown types are ignored.
         return;
     }
   }
@@ -320,7 +324,7 @@ export class HubConnection implements ClientSession, HubCaller {
     if (this.state !== 'open' || !this.transport) return;
     this.transport.send(text);
     this.armKeepAlive();
-    if (this.transport.bufferedBytes > this.deps.options.maxBufferedBytes) this.close('backpressure');
+    if (this.transport.bufferedBytes() > this.deps.options.maxBufferedBytes) this.close('backpressure');
   }
 
   /** A protocol violation: Close with the error (the client does not reconnect), then end. */

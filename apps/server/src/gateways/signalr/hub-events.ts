@@ -1,9 +1,10 @@
-import { SENDABLE_MESSAGE_TYPES, toHubMessage, type ExchangeAnswer, type Message } from '@parley/protocol';
+import { SENDABLE_MESSAGE_TYPES, toHubMessage, type ExchangeAnswer, type HubEventName, type Message } from '@parley/protocol';
 import type { DeliveryEvent, PushRecipient } from '../../domain/delivery-event.js';
 
 /** One server-to-client invocation: the event name and its single argument. */
 export interface HubEvent {
-  target: string;
+  /** One of the protocol's `HUB_PUSH_EVENTS`. */
+  target: HubEventName;
   argument: Record<string, unknown>;
 }
 

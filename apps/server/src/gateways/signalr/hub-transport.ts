@@ -1,20 +1,18 @@
 import type { ErrorCode } from '@parley/protocol';
+import type { Transport } from '../transport.js';
 
 /** The three SignalR transports by their negotiate names. */
 export type TransportName = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
 
 /**
- * The byte pipe under one hub connection. Outgoing data is always whole records (each ending in
- * RS); incoming text goes to the connection, which splits it. Implementations never throw.
+ * The pipe under one hub connection. Outgoing data is always whole records (each ending in RS);
+ * incoming text goes to the connection, which splits it. `bufferedBytes` counts the socket buffer,
+ * or what is queued for the next poll.
  */
-export interface HubTransport {
+export interface HubTransport extends Transport {
   readonly name: TransportName;
   /** True for long polling: the poll itself keeps the link alive, so no pings and no client timeout. */
   readonly inherentKeepAlive: boolean;
-  /** Queues whole records for the client. */
-  send(data: string): void;
-  /** Bytes written but not yet taken by the client (socket buffer, or queued for the next poll). */
-  readonly bufferedBytes: number;
   /** Ends the transport after what was already sent has gone out. */
   end(): void;
   /** Drops the transport at once, like a network failure (the client sees no Close message). */

@@ -68,7 +68,7 @@ export class LongPollingTransport implements HubTransport {
     }
   }
 
-  get bufferedBytes(): number {
+  bufferedBytes(): number {
     return this.queuedBytes;
   }
 

@@ -3,7 +3,8 @@ import type { Identity } from '../../auth/token-verifier.js';
 import { toClientError } from '../client-error.js';
 import { ConnectionTokens } from './connection-token.js';
 import { hubRefusal } from './hub-errors.js';
-import { accessTokenOf, corsHeaders, queryOf } from './request-auth.js';
+import { accessTokenOf, queryOf } from '../request-query.js';
+import { corsHeaders } from './cors-headers.js';
 import type { SignalRRuntime } from './signalr-runtime.js';
 
 const TRANSPORTS = [

@@ -6,7 +6,7 @@ import { ConnectionTable } from './connection-table.js';
 import { ConnectionTokens } from './connection-token.js';
 import { deleteTransport, getTransport, postToTransport } from './http-transports.js';
 import { negotiate } from './negotiate.js';
-import { preflightHeaders } from './request-auth.js';
+import { preflightHeaders } from './cors-headers.js';
 import { resolveSignalROptions } from './signalr-options.js';
 import { SignalRRuntime } from './signalr-runtime.js';
 import { webSocketUpgrade } from './websocket-upgrade.js';

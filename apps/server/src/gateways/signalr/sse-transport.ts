@@ -25,7 +25,7 @@ export class ServerSentEventsTransport implements HubTransport {
     if (!this.response.writableEnded) this.response.write(`data: ${data}\r\n\r\n`);
   }
 
-  get bufferedBytes(): number {
+  bufferedBytes(): number {
     return this.response.writableLength;
   }
 

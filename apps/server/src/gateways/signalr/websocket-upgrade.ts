@@ -6,9 +6,9 @@ import type { Identity } from '../../auth/token-verifier.js';
 import { toClientError } from '../client-error.js';
 import { ConnectionTokens } from './connection-token.js';
 import { hubRefusal } from './hub-errors.js';
-import { accessTokenOf, queryOf } from './request-auth.js';
+import { accessTokenOf, queryOf } from '../request-query.js';
 import type { SignalRRuntime } from './signalr-runtime.js';
-import { WebSocketTransport } from './websocket-transport.js';
+import { HubWebSocketTransport } from './hub-websocket-transport.js';
 
 /**
  * WebSocket upgrades of `/hubs/chat`: with `?id=<token>` (after negotiate, or a stateful resume)
@@ -39,7 +39,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
       const claims = { userId: identity.userId, connectionId: ConnectionTokens.newConnectionId(), stateful: false };
       return accept(request, socket, head, (ws) => {
         runtime.open(claims, identity, (connection) => {
-          const transport: WebSocketTransport = new WebSocketTransport(ws, {
+          const transport: HubWebSocketTransport = new HubWebSocketTransport(ws, {
             onData: (text) => connection.receive(text),
             onRefused: (code, message) => connection.refuse(code, message),
             onGone: (graceful) => connection.transportGone(transport, graceful),
@@ -58,7 +58,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
         // Re-check after the upgrade's await: two sockets racing with one token open one connection.
         if (runtime.lookup(id).kind !== 'new') return ws.terminate();
         runtime.open(claims, identity, (connection) => {
-          const transport: WebSocketTransport = new WebSocketTransport(ws, {
+          const transport: HubWebSocketTransport = new HubWebSocketTransport(ws, {
             onData: (text) => connection.receive(text),
             onRefused: (code, message) => connection.refuse(code, message),
             onGone: (graceful) => connection.transportGone(transport, graceful),
@@ -74,7 +74,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
       // The client resumes while its old socket still looks open here (a half-open drop): the new one wins.
       connection.takeOver();
       if (!connection.canResume) return ws.terminate();
-      const transport: WebSocketTransport = new WebSocketTransport(ws, {
+      const transport: HubWebSocketTransport = new HubWebSocketTransport(ws, {
         onData: (text) => connection.receive(text),
         onRefused: (code, message) => connection.refuse(code, message),
         onGone: (graceful) => connection.transportGone(transport, graceful),

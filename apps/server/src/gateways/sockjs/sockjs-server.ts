@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { StompTransport } from '../stomp/stomp-transport.js';
+import type { ClosableTransport } from '../transport.js';
 import { HttpReceiver, type HttpReceiverKind } from './http-receiver.js';
 import { parseClientPayload, SockjsPayloadError } from './sockjs-frames.js';
 import { corsHeaders, NO_CACHE, preflightHeaders } from './sockjs-http-headers.js';
@@ -16,7 +16,7 @@ export interface SockjsSessionHandle {
 }
 
 /** Opens the application side of a session; the request is the one that created it. */
-export type SockjsAccept = (transport: StompTransport, request: IncomingMessage) => SockjsSessionHandle;
+export type SockjsAccept = (transport: ClosableTransport, request: IncomingMessage) => SockjsSessionHandle;
 
 export interface SockjsServerOptions extends SockjsSessionTimings {
   /** URL prefix, e.g. `/ws`. */

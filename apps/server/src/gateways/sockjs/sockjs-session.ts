@@ -1,4 +1,4 @@
-import type { StompTransport } from '../stomp/stomp-transport.js';
+import type { ClosableTransport } from '../transport.js';
 import { closeFrame, HEARTBEAT_FRAME, messageFrame, OPEN_FRAME } from './sockjs-frames.js';
 import type { HttpReceiver } from './http-receiver.js';
 
@@ -13,7 +13,7 @@ export interface SockjsSessionTimings {
  * queue while no request is receiving; one receiver at a time; the session closes after
  * `disconnectMs` without a receiver and then keeps answering with its close frame.
  */
-export class SockjsSession implements StompTransport {
+export class SockjsSession implements ClosableTransport {
   readonly name: string;
   private receiver: HttpReceiver | null = null;
   private outbox: string[] = [];

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { StompTransport } from '../stomp/stomp-transport.js';
+import type { ClosableTransport } from '../transport.js';
 import { closeFrame, HEARTBEAT_FRAME, messageFrame, OPEN_FRAME, parseClientPayload } from './sockjs-frames.js';
 
 /**
@@ -7,7 +7,7 @@ import { closeFrame, HEARTBEAT_FRAME, messageFrame, OPEN_FRAME, parseClientPaylo
  * outgoing message as `a[...]`, `h` while idle, `c[code,reason]` before closing. Incoming
  * messages are JSON arrays (or a bare string); broken JSON ends the session.
  */
-export class SockjsWebSocketTransport implements StompTransport {
+export class SockjsWebSocketTransport implements ClosableTransport {
   readonly name = 'sockjs-websocket';
   private closed = false;
   private readonly heartbeat: NodeJS.Timeout;

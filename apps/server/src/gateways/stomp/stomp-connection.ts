@@ -19,7 +19,7 @@ import { HeartbeatMonitor } from './heartbeat-monitor.js';
 import { encodedBody } from './push-body.js';
 import { connectRefusalHeader } from './stomp-errors.js';
 import { headerOf, StompProtocolError, type StompFrame, type StompVersion } from './stomp-frame.js';
-import { CLOSE_CODES, type StompTransport } from './stomp-transport.js';
+import { CLOSE_CODES, type ClosableTransport } from '../transport.js';
 import { MAX_SUBSCRIPTIONS, Subscriptions, type AckMode } from './subscriptions.js';
 
 /** What a STOMP connection needs from its door. */
@@ -77,7 +77,7 @@ export class StompConnection implements ClientSession {
 
   constructor(
     readonly id: string,
-    private readonly transport: StompTransport,
+    private readonly transport: ClosableTransport,
     private readonly deps: StompConnectionDeps,
     /** A token from the upgrade URL (`?access_token=`), used when CONNECT carries none. */
     private readonly fallbackToken: string | null = null,

@@ -6,8 +6,9 @@ import { commandHandlers } from '../commands/command-handlers.js';
 import type { Door, DoorContext, DoorFactory } from '../door.js';
 import { SockjsServer } from '../sockjs/sockjs-server.js';
 import { StompConnection, type StompConnectionDeps } from './stomp-connection.js';
-import type { StompTransport } from './stomp-transport.js';
-import { rawDataBytes, WebSocketTransport } from './websocket-transport.js';
+import { pathnameOf, queryToken } from '../request-query.js';
+import type { ClosableTransport } from '../transport.js';
+import { rawDataBytes, StompWebSocketTransport } from './stomp-websocket-transport.js';
 
 /** STOMP subprotocols; the first one the client offers is selected, as Spring does. */
 const SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
@@ -65,22 +66,22 @@ export class StompDoor implements Door {
       socket.destroy();
       return;
     }
-    const pathname = (request.url ?? '/').split('?')[0]!;
+    const pathname = pathnameOf(request.url);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       if (!isPlainPath(pathname)) {
         this.sockjs.openWebSocket(ws, request);
         return;
       }
-      const connection = this.open(new WebSocketTransport(ws), request);
+      const connection = this.open(new StompWebSocketTransport(ws), request);
       ws.on('message', (data) => connection.receive(rawDataBytes(data)));
       ws.on('close', () => connection.transportClosed());
       ws.on('error', () => ws.terminate());
     });
   };
 
-  private open(transport: StompTransport, request: IncomingMessage): StompConnection {
+  private open(transport: ClosableTransport, request: IncomingMessage): StompConnection {
     const id = `${this.context.config.nodeId}-stomp-${++this.nextId}`;
-    const connection = new StompConnection(id, transport, this.deps, queryToken(request));
+    const connection = new StompConnection(id, transport, this.deps, queryToken(request.url));
     this.connections.add(connection);
     connection.onClosed(() => this.connections.delete(connection));
     return connection;
@@ -92,9 +93,4 @@ export const stompDoor: DoorFactory = (context) => new StompDoor(context);
 
 function isPlainPath(pathname: string): boolean {
   return pathname === PREFIX || pathname === `${PREFIX}/` || pathname === `${PREFIX}/websocket` || pathname === `${PREFIX}/websocket/`;
-}
-
-function queryToken(request: IncomingMessage): string | null {
-  const query = (request.url ?? '').split('?')[1];
-  return query ? new URLSearchParams(query).get('access_token') : null;
 }

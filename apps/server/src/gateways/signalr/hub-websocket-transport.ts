@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws';
 import type { HubTransport, TransportEvents } from './hub-transport.js';
 
 /** Text WebSocket messages both ways; incoming messages may hold several records or part of one. */
-export class WebSocketTransport implements HubTransport {
+export class HubWebSocketTransport implements HubTransport {
   readonly name = 'WebSockets';
   readonly inherentKeepAlive = false;
 
@@ -35,7 +35,7 @@ export class WebSocketTransport implements HubTransport {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(data);
   }
 
-  get bufferedBytes(): number {
+  bufferedBytes(): number {
     return this.socket.bufferedAmount;
   }
 

@@ -1,11 +1,11 @@
 import type { RawData, WebSocket } from 'ws';
-import type { StompTransport } from './stomp-transport.js';
+import type { ClosableTransport } from '../transport.js';
 
 /** How long a closing socket may take to finish its close handshake before it is cut. */
 const CLOSE_GRACE_MS = 3000;
 
 /** Plain STOMP over WebSocket: one frame per text message out, any slicing in. */
-export class WebSocketTransport implements StompTransport {
+export class StompWebSocketTransport implements ClosableTransport {
   readonly name = 'websocket';
 
   constructor(private readonly socket: WebSocket) {}

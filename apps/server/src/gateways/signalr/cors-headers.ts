@@ -1,19 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { bearerToken } from '../../auth/authenticator.js';
-
-/**
- * The access token of a SignalR request: `access_token` in the query (browsers, SSE,
- * mini-programs) or `Authorization: Bearer …` (the Node client, long polling, POSTs).
- */
-export function accessTokenOf(headers: IncomingHttpHeaders, query: URLSearchParams): string | null {
-  return query.get('access_token') || bearerToken(headers.authorization);
-}
-
-/** The query of a request URL. */
-export function queryOf(url: string | undefined): URLSearchParams {
-  const at = (url ?? '').indexOf('?');
-  return new URLSearchParams(at < 0 ? '' : (url ?? '').slice(at + 1));
-}
 
 /**
  * CORS for cross-origin SignalR clients: negotiate and the HTTP transports send credentials,
