@@ -1,4 +1,5 @@
 /** Canonical (REST and STOMP) shapes; docs/operations.md describes them. Ids are positive integers below 2^53. */
+import type { ErrorCode } from './errors.js';
 import type { PushBodies } from './push-kinds.js';
 import type { SyncEventType } from './sync-events.js';
 
@@ -21,8 +22,6 @@ export type SendableMessageType = (typeof SENDABLE_MESSAGE_TYPES)[number];
 
 export type MessageStatus = 'NORMAL' | 'RECALLED';
 export type ExchangeKind = 'WECHAT' | 'PHOTO';
-export type ExchangeStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED';
-
 /** What an accepted exchange reveals of one side: the WeChat id or the photo URLs. */
 export interface ExchangedData {
   userId: number;
@@ -115,11 +114,12 @@ export interface ExchangeAnswer {
   exchangedData: ExchangedData | null;
 }
 
+/** A failed STOMP command, pushed on `/user/queue/errors`: `clientMsgId` as the client sent it, `destination` the SEND's. */
 export interface ErrorPush {
-  code: string;
+  code: ErrorCode;
   message: string;
-  clientMsgId?: string;
-  destination?: string;
+  clientMsgId?: string | number;
+  destination: string;
   retryAfterMs?: number;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { STOMP_APP_PREFIX, STOMP_ERRORS_QUEUE, type Message } from '@parley/protocol';
+import { STOMP_APP_PREFIX, STOMP_ERRORS_QUEUE, type ErrorPush, type Message } from '@parley/protocol';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { Identity } from '../../auth/token-verifier.js';
 import type { StompConfig } from '../../config.js';
@@ -317,7 +317,7 @@ export class StompConnection implements ClientSession {
   private pushError(error: unknown, destination: string, body: unknown): void {
     const failure = toClientError(error, this.deps.logger, this.deps.metrics, 'stomp');
     const clientMsgId = (body as { clientMsgId?: unknown } | undefined)?.clientMsgId;
-    const payload = {
+    const payload: ErrorPush = {
       code: failure.code,
       message: failure.message,
       ...(typeof clientMsgId === 'string' || typeof clientMsgId === 'number' ? { clientMsgId } : {}),
