@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExchangedData } from '@parley/protocol';
-import { exchangeAnswerFor, exchangedDataFor, exchangeKindOfRequest, extraAsSeenBy, resultExtra, type AnsweredExchange } from './exchange.js';
+import { exchangeAnswerFor, exchangedDataFor, exchangedDataOf, exchangeKindOfRequest, extraAsSeenBy, resultExtra, type AnsweredExchange } from './exchange.js';
 
 const requesterData: ExchangedData = { userId: 1, wechatId: 'wx-requester' };
 const responderData: ExchangedData = { userId: 2, wechatId: 'wx-responder' };
@@ -13,6 +13,18 @@ describe('exchangeKindOfRequest', () => {
     expect(exchangeKindOfRequest('EXCHANGE_WECHAT_RESULT')).toBeUndefined();
     expect(exchangeKindOfRequest('TEXT')).toBeUndefined();
     expect(exchangeKindOfRequest('constructor')).toBeUndefined();
+  });
+});
+
+describe('exchangedDataOf', () => {
+  it('gives the WeChat id or a copy of the photos, or nothing when the profile lacks them', () => {
+    const photoUrls = ['/media/a.png'];
+    expect(exchangedDataOf({ id: 3, wechatId: 'wx-3', photoUrls: [] }, 'WECHAT')).toEqual({ userId: 3, wechatId: 'wx-3' });
+    expect(exchangedDataOf({ id: 3, wechatId: null, photoUrls }, 'WECHAT')).toBeNull();
+    const photos = exchangedDataOf({ id: 3, wechatId: 'wx-3', photoUrls }, 'PHOTO');
+    expect(photos).toEqual({ userId: 3, photoUrls });
+    expect(photos?.photoUrls).not.toBe(photoUrls);
+    expect(exchangedDataOf({ id: 3, wechatId: 'wx-3', photoUrls: [] }, 'PHOTO')).toBeNull();
   });
 });
 

@@ -19,6 +19,19 @@ export function exchangeKindOfRequest(messageType: string): ExchangeKind | undef
   return KIND_OF_REQUEST.get(messageType);
 }
 
+/** The private fields of a profile that an exchange can reveal. */
+export interface ExchangeableProfile {
+  id: number;
+  wechatId: string | null;
+  photoUrls: readonly string[];
+}
+
+/** What `profile` would reveal in an exchange of `kind`, or null when it has nothing to give. */
+export function exchangedDataOf(profile: ExchangeableProfile, kind: ExchangeKind): ExchangedData | null {
+  if (kind === 'WECHAT') return profile.wechatId ? { userId: profile.id, wechatId: profile.wechatId } : null;
+  return profile.photoUrls.length > 0 ? { userId: profile.id, photoUrls: [...profile.photoUrls] } : null;
+}
+
 /** What an accepted exchange revealed: both sides' data, taken together in one transaction. */
 export interface RevealedPair {
   requester: ExchangedData;

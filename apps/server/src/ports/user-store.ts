@@ -1,5 +1,3 @@
-import type { ExchangedData } from '@parley/protocol';
-
 export interface UserProfile {
   id: number;
   name: string | null;
@@ -32,7 +30,5 @@ export interface UserStore {
   latestUserSeq(id: number): Promise<number>;
 }
 
-export function exchangedDataOf(profile: UserProfile, kind: 'WECHAT' | 'PHOTO'): ExchangedData | null {
-  if (kind === 'WECHAT') return profile.wechatId ? { userId: profile.id, wechatId: profile.wechatId } : null;
-  return profile.photoUrls.length > 0 ? { userId: profile.id, photoUrls: [...profile.photoUrls] } : null;
-}
+/** The rule lives in the domain; re-exported for the callers that know it from here. */
+export { exchangedDataOf } from '../domain/exchange.js';
