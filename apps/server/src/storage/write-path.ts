@@ -103,18 +103,16 @@ export async function appendUpdates(tx: SqlExecutor, entries: readonly LogEntry[
   return seqs;
 }
 
-/** A message as stored: `extra` is kept as is (exchange results keep `revealed` in it). */
-export type MessageToInsert = NewMessage;
-
 /**
  * Inserts messages into already locked conversations, taking the next seqs in input order,
  * moves each conversation's last message and both sides' unread counts and activity, and logs
  * a `message` entry for sender and receiver. Returns rows in input order with their log seqs.
+ * `extra` is stored as given (an exchange result keeps both sides' `revealed` data in it).
  */
 export async function insertMessages(
   tx: SqlExecutor,
   conversations: Map<string, LockedConversation>,
-  items: readonly MessageToInsert[],
+  items: readonly NewMessage[],
 ): Promise<{ row: MessageRow; senderUserSeq: number; receiverUserSeq: number }[]> {
   if (items.length === 0) return [];
   const lastSeq = new Map<number, number>();
