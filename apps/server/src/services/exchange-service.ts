@@ -1,5 +1,6 @@
 import type { ExchangeAnswer, ExchangeKind, Message } from '@parley/protocol';
 import { AppError } from '../domain/app-error.js';
+import { exchangeAnswerFor, exchangeKindOfRequest, type AnsweredExchange } from '../domain/exchange.js';
 import type { BlockStore } from '../ports/block-store.js';
 import type { MessageStore } from '../ports/message-store.js';
 import type { ExchangeReveal } from '../ports/message-store.js';
@@ -9,7 +10,6 @@ import type { MessagePublisher } from './message-publisher.js';
 import { recipientsOf } from './recipients.js';
 import type { SendBudget } from './send-budget.js';
 
-const KIND_OF_REQUEST: Partial<Record<string, ExchangeKind>> = { EXCHANGE_WECHAT_REQUEST: 'WECHAT', EXCHANGE_PHOTO_REQUEST: 'PHOTO' };
 const WHAT: Record<ExchangeKind, string> = { WECHAT: 'a WeChat id', PHOTO: 'photos' };
 
 export interface ExchangeRequestResult {
@@ -60,7 +60,7 @@ export class ExchangeService {
   async respond(responderId: number, requestId: number, accept: boolean, originSessionId?: string): Promise<ExchangeResponseResult> {
     const request = await this.deps.messages.getById(requestId, responderId);
     if (!request) throw new AppError('MESSAGE_NOT_FOUND', `message ${requestId} does not exist`);
-    const kind = KIND_OF_REQUEST[request.messageType];
+    const kind = exchangeKindOfRequest(request.messageType);
     if (request.senderId !== responderId && request.receiverId !== responderId) throw new AppError('FORBIDDEN', 'not your conversation');
     if (!kind) throw new AppError('VALIDATION_FAILED', `messageId: message ${requestId} is not an exchange request`);
     if (request.receiverId !== responderId) throw new AppError('FORBIDDEN', 'only the receiver of the request can answer it');
@@ -73,14 +73,8 @@ export class ExchangeService {
     const { requesterId, revealed } = outcome;
     const requesterView = await this.deps.messages.getById(outcome.result.id, requesterId);
     await this.deps.publisher.publish(outcome.result, outcome.resultUserSeqs, originSessionId, new Map([[requesterId, requesterView ?? outcome.result]]));
-    const answerFor = (viewerId: number): ExchangeAnswer => ({
-      messageId: requestId,
-      requesterId,
-      responderId,
-      kind: outcome.exchangeKind,
-      accepted: accept,
-      exchangedData: revealed ? (viewerId === requesterId ? revealed.responder : revealed.requester) : null,
-    });
+    const answered: AnsweredExchange = { requestId, requesterId, responderId, kind: outcome.exchangeKind, accepted: accept, revealed: revealed ?? null };
+    const answerFor = (viewerId: number): ExchangeAnswer => exchangeAnswerFor(viewerId, answered);
     const answer = answerFor(responderId);
     await this.deps.delivery.publish({
       kind: 'exchange',

@@ -1,5 +1,6 @@
 import { LIMITS, type Message, type SendableMessageType } from '@parley/protocol';
 import { AppError, isAppError } from '../domain/app-error.js';
+import { pairKey } from '../domain/conversation-pair.js';
 import { checkOutgoingContent, isMediaType, mediaKeyOf } from '../domain/message-rules.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConversationStore } from '../ports/conversation-store.js';
@@ -58,7 +59,7 @@ export class MessagingService {
   private readonly enqueueTurns = new Map<number, Promise<void>>();
 
   constructor(private readonly deps: MessagingDeps) {
-    this.queue = new SendQueue((items) => this.writeBatch(items), { ...deps.batch, orderKey: conversationKey });
+    this.queue = new SendQueue((items) => this.writeBatch(items), { ...deps.batch, orderKey: (message) => pairKey(message.senderId, message.receiverId) });
   }
 
   /**
@@ -185,10 +186,4 @@ export class MessagingService {
     });
     return { message: outcome.message, userSeq: outcome.userSeqs.get(userId) ?? null };
   }
-}
-
-/** The conversation of a message: its unordered pair of users. */
-function conversationKey(message: NewMessage): string {
-  const { senderId: a, receiverId: b } = message;
-  return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
