@@ -11,7 +11,7 @@ export interface SendQueueOptions<I> {
 }
 
 /**
- * Collects concurrent sends and commits them together (design §4.5): whatever has arrived while
+ * Collects concurrent sends and commits them together (docs/architecture.md, decision 5): whatever has arrived while
  * a batch is in flight goes into the next one, up to `maxBatch` items and `concurrency` batches
  * at once. The writer settles each item on its own, so one item's failure reaches only its caller.
  */

@@ -3,7 +3,7 @@ import { AppError } from '../../domain/app-error.js';
 import type { SendCommand } from '../../services/messaging-service.js';
 
 /**
- * Seed 2's `SendMessage` dto as a domain command: the integer type by name, a voice note's
+ * The ChatHub's `SendMessage` dto (docs/signalr.md) as a domain command: the integer type by name, a voice note's
  * `voiceUrl` as content and `voiceDuration` (seconds) as `extra.durationMs`, `extraData`
  * (a JSON string) as `extra`, `tempId` as `clientMsgId`. Exchange types (4–7) come only from
  * ExchangeWeChat/ExchangePhoto/RespondExchange and are refused here.
