@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { Services } from '../services/services.js';
 import type { UserDirectory } from '../services/user-directory.js';
-import { errorHandler, sendError } from './error-reply.js';
+import { answerUnparsableRequest, errorHandler, sendError } from './error-reply.js';
 import { requireUser } from './request-user.js';
 import { adminConversationRoutes } from './routes/admin-conversation-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
@@ -43,6 +43,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     http: slowClientServerOptions(deps.config.httpClients),
+    clientErrorHandler: answerUnparsableRequest,
   }).withTypeProvider<TypeBoxTypeProvider>();
   guardAgainstSlowClients(app.server, deps.config.httpClients, (cutOff) =>
     // Refusals over the cap come in floods under attack: log them below the default level.

@@ -1,4 +1,6 @@
 import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@parley/protocol';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError } from '../domain/app-error.js';
 import { countClientError, toClientError } from '../gateways/client-error.js';
@@ -53,4 +55,23 @@ function validationMessage(error: FastifyError): string {
   const where = `${error.validationContext ?? 'request'}${first.instancePath ? first.instancePath.replace(/\//g, '.') : ''}`;
   const property = (first.params as { missingProperty?: string }).missingProperty;
   return `${where}${property ? `.${property}` : ''}: ${first.message ?? 'is invalid'}`;
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route exists (headers over 16 KiB, a broken
+ * request line, headers too slow) still get the `{"error":{"code","message"}}` body every other
+ * refusal has, so clients parse one error shape. The status stays the HTTP-level one.
+ */
+export function answerUnparsableRequest(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const code: ErrorCode = status === 431 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
+  const message = status === 431 ? 'request line and headers may be at most 16 KiB' : status === 408 ? 'the request headers took too long' : 'malformed HTTP request';
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -94,12 +94,6 @@ export async function fuzzRest(options: RestFuzzOptions): Promise<FuzzReport> {
         report.findings.push({ protocol: report.protocol, problem: `answered ${response.status}: ${text.slice(0, 300)}`, input: where });
         continue;
       }
-      // Node's HTTP parser refuses a request line and headers over 16 KiB in all before any route runs,
-      // with Fastify's generic body: known, and reported apart.
-      if (response.status === 431 && input.path.length > 14 * 1024) {
-        count(report, '431 from the HTTP parser (URL over 16 KiB), generic body');
-        continue;
-      }
       count(report, String(response.status));
       if (response.status < 400) continue;
       let code: unknown;
