@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FuzzServer, fuzzRuns, fuzzSeed } from './support/fuzz-server.js';
+import { FuzzServer, SUITE_SEED, fuzzRuns, fuzzSeed } from './support/fuzz-server.js';
 import { fuzzStompWebSocket } from './support/stomp-fuzzer.js';
 import { stompWitness, type Witness } from './support/witnesses.js';
 
@@ -22,7 +22,7 @@ describe('STOMP fuzzing', () => {
   });
 
   it('answers mutated frames with ERROR then close, and others keep chatting', async () => {
-    const seed = fuzzSeed();
+    const seed = fuzzSeed(SUITE_SEED);
     const token = await fuzz.server.token(5);
     await fuzz.server.token(6);
     const report = await fuzzStompWebSocket({ wsUrl: fuzz.server.wsUrl, token, peer: 6, inputs: fuzzRuns(200), inputsPerConnection: 4, seed });

@@ -19,7 +19,12 @@ export class HubWebSocketTransport implements HubTransport {
     // A close frame without a status (1005) is what browsers and @microsoft/signalr's stop() send:
     // the client ended on purpose. Only a drop without a close frame (1006) may be resumed.
     socket.on('close', (code) => events.onGone(code === 1000 || code === 1001 || code === 1005));
-    socket.on('error', () => socket.terminate());
+    // After refusing a frame, ws has already queued its close frame behind the hub's Close record:
+    // give both a moment to reach the client, then cut off a peer that never answers the close.
+    socket.on('error', () => {
+      if (socket.readyState === socket.CLOSING) setTimeout(() => socket.terminate(), 1000).unref();
+      else socket.terminate();
+    });
     // ws answers a frame it refuses (over maxPayload, invalid UTF-8, a bad opcode) by closing with a
     // bare status such as 1009, which a SignalR client takes for a network drop and reconnects
     // from, to be refused again. Its frame reader reports the error just before that close, so the
