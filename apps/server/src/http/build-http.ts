@@ -44,6 +44,9 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     http: slowClientServerOptions(deps.config.httpClients),
     clientErrorHandler: answerUnparsableRequest,
+    // A URL the router cannot take (a path parameter over maxParamLength, a broken escape) is
+    // answered before any hook runs; it still gets the coded error body.
+    frameworkErrors: (error, _request, reply) => sendError(reply, 'VALIDATION_FAILED', error.message),
   }).withTypeProvider<TypeBoxTypeProvider>();
   guardAgainstSlowClients(app.server, deps.config.httpClients, (cutOff) =>
     // Refusals over the cap come in floods under attack: log them below the default level.

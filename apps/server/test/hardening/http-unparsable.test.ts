@@ -34,6 +34,15 @@ describe('requests the HTTP parser refuses', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
+  it.each([
+    ['a path parameter over the router limit', `/blocks/6${'%5B'.repeat(300)}`],
+    ['a broken escape in the path', '/messages/history/%E0%A4%A'],
+  ])('answers %s with 400 and VALIDATION_FAILED in the usual body', async (_case, path) => {
+    const response = await fetch(`${server.url}${path}`, { method: 'DELETE' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String) } });
+  });
+
   it('answers a broken request line with 400 and VALIDATION_FAILED in the usual body', async () => {
     const answer = await rawRequest(server.url, 'GET /healthz HTTP/1.1 extra\r\nHost: x\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
