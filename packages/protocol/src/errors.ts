@@ -18,6 +18,13 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE',
   'UNAVAILABLE',
+  // Trust and safety, and richer conversations.
+  'CONTENT_REJECTED',
+  'AWAITING_REPLY',
+  'USER_MUTED',
+  'USER_BANNED',
+  'EDIT_WINDOW_PASSED',
+  'REPORT_NOT_FOUND',
   // Our additions: an unknown route or a disabled feature, and failures that are not the client's.
   'NOT_FOUND',
   'INTERNAL',
@@ -41,6 +48,12 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
+  CONTENT_REJECTED: 422,
+  AWAITING_REPLY: 403,
+  USER_MUTED: 403,
+  USER_BANNED: 403,
+  EDIT_WINDOW_PASSED: 409,
+  REPORT_NOT_FOUND: 404,
   NOT_FOUND: 404,
   INTERNAL: 500,
 };

@@ -23,6 +23,13 @@ export const HUB_ERROR_ROUTE = {
   RATE_LIMITED: 'completion',
   PAYLOAD_TOO_LARGE: 'close',
   UNAVAILABLE: 'completion',
+  CONTENT_REJECTED: 'completion',
+  AWAITING_REPLY: 'completion',
+  USER_MUTED: 'completion',
+  // A banned user may not negotiate (403); a live connection is ended with a Close record.
+  USER_BANNED: 'refusal',
+  EDIT_WINDOW_PASSED: 'completion',
+  REPORT_NOT_FOUND: 'completion',
   NOT_FOUND: 'completion',
   INTERNAL: 'completion',
 } as const satisfies Record<ErrorCode, 'completion' | 'close' | 'refusal'>;

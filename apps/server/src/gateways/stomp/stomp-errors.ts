@@ -22,6 +22,13 @@ export const STOMP_ERROR_ROUTE = {
   RATE_LIMITED: 'push',
   PAYLOAD_TOO_LARGE: 'error-frame',
   UNAVAILABLE: 'push',
+  CONTENT_REJECTED: 'push',
+  AWAITING_REPLY: 'push',
+  USER_MUTED: 'push',
+  // A banned user may not stay connected: CONNECT is refused, a live session is ended.
+  USER_BANNED: 'error-frame',
+  EDIT_WINDOW_PASSED: 'push',
+  REPORT_NOT_FOUND: 'push',
   NOT_FOUND: 'push',
   INTERNAL: 'push',
 } as const satisfies Record<ErrorCode, 'push' | 'error-frame'>;
