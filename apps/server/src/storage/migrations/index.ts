@@ -2,6 +2,7 @@ import { sql as initial } from './0001-initial.js';
 import { sql as mediaHardening } from './0003-media-hardening.js';
 import { sql as appendMessagesFunction } from './0004-append-messages-function.js';
 import { sql as conversationState } from './0005-conversation-state.js';
+import { sql as reports } from './0007-reports.js';
 
 /** Append-only: never edit a shipped migration; add the next number. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'media-hardening', sql: mediaHardening },
   { version: 4, name: 'append-messages-function', sql: appendMessagesFunction },
   { version: 5, name: 'conversation-state', sql: conversationState },
+  { version: 7, name: 'reports', sql: reports },
 ];
