@@ -3,6 +3,7 @@ import { sql as mediaHardening } from './0003-media-hardening.js';
 import { sql as appendMessagesFunction } from './0004-append-messages-function.js';
 import { sql as conversationState } from './0005-conversation-state.js';
 import { sql as reports } from './0007-reports.js';
+import { sql as outbox } from './0011-outbox.js';
 import { sql as pushRegistrations } from './0012-push-registrations.js';
 
 /** Append-only: never edit a shipped migration; add the next number. */
@@ -12,5 +13,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 4, name: 'append-messages-function', sql: appendMessagesFunction },
   { version: 5, name: 'conversation-state', sql: conversationState },
   { version: 7, name: 'reports', sql: reports },
+  { version: 11, name: 'outbox', sql: outbox },
   { version: 12, name: 'push-registrations', sql: pushRegistrations },
 ];

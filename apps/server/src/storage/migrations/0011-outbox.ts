@@ -1,0 +1,60 @@
+/**
+ * The durable outbox of offline reach: notifications to offline receivers (one delivery state per
+ * channel) and event webhooks for the host application. Rows are written in the same transaction
+ * as the change they report, and delivery workers on every node take due rows with
+ * `FOR UPDATE SKIP LOCKED` and a lease, so no row is lost in a crash and no two nodes send one.
+ *
+ * A notification collects the messages of one (receiver, conversation) while `collecting` (at
+ * most one such row per pair, the partial unique index); when its coalescing window has passed,
+ * a worker closes it, fixes the payload (the same on every retry) and creates its deliveries.
+ */
+export const sql = /* sql */ `
+CREATE TABLE notifications (
+  id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id         bigint NOT NULL,
+  conversation_id bigint NOT NULL,
+  sender_id       bigint NOT NULL,
+  message_ids     bigint[] NOT NULL,
+  collecting      boolean NOT NULL DEFAULT true,
+  status          text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'SENT', 'FAILED', 'DROPPED')),
+  payload         jsonb,
+  drop_reason     text,
+  due_at          timestamptz NOT NULL,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX notifications_collecting ON notifications (user_id, conversation_id) WHERE collecting;
+CREATE INDEX notifications_due ON notifications (due_at) WHERE collecting;
+CREATE INDEX notifications_by_status ON notifications (status, id);
+CREATE INDEX notifications_finished ON notifications (updated_at) WHERE status <> 'PENDING';
+
+CREATE TABLE notification_deliveries (
+  notification_id bigint NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
+  channel         text NOT NULL,
+  status          text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'SENT', 'FAILED', 'SKIPPED')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until     timestamptz,
+  last_error      text,
+  finished_at     timestamptz,
+  PRIMARY KEY (notification_id, channel)
+);
+CREATE INDEX notification_deliveries_due ON notification_deliveries (next_attempt_at) WHERE status = 'PENDING';
+
+CREATE TABLE outbox_events (
+  id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  event           text NOT NULL,
+  conversation_id bigint,
+  data            jsonb NOT NULL,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  status          text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'SENT', 'FAILED')),
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until     timestamptz,
+  last_error      text,
+  finished_at     timestamptz
+);
+CREATE INDEX outbox_events_pending ON outbox_events (id) WHERE status = 'PENDING';
+CREATE INDEX outbox_events_pending_by_conversation ON outbox_events (conversation_id, id) WHERE status = 'PENDING';
+CREATE INDEX outbox_events_finished ON outbox_events (finished_at) WHERE status <> 'PENDING';
+`;
