@@ -70,7 +70,11 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
-/** Body of every REST error response. `retryAfterMs` accompanies RATE_LIMITED. */
+/** Which rule refused content: the contact guard in block mode, the word filter, or the before-send hook. */
+export const CONTENT_REJECTED_REASONS = ['CONTACT_INFO', 'WORDLIST', 'HOOK'] as const;
+export type ContentRejectedReason = (typeof CONTENT_REJECTED_REASONS)[number];
+
+/** Body of every REST error response. `retryAfterMs` accompanies RATE_LIMITED, `reason` CONTENT_REJECTED. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; retryAfterMs?: number };
+  error: { code: ErrorCode; message: string; retryAfterMs?: number; reason?: ContentRejectedReason };
 }

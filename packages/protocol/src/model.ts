@@ -1,5 +1,5 @@
 /** Canonical (REST and STOMP) shapes; docs/operations.md describes them. Ids are positive integers below 2^53. */
-import type { ErrorCode } from './errors.js';
+import type { ContentRejectedReason, ErrorCode } from './errors.js';
 import type { PushBodies } from './push-kinds.js';
 import type { SyncEventType } from './sync-events.js';
 
@@ -121,6 +121,8 @@ export interface ErrorPush {
   clientMsgId?: string | number;
   destination: string;
   retryAfterMs?: number;
+  /** With CONTENT_REJECTED: which rule refused the content. */
+  reason?: ContentRejectedReason;
 }
 
 /** A profile as its owner (or the admin API) sees it, private fields included (`GET /users/me`). */

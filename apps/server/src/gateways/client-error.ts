@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@parley/protocol';
+import type { ContentRejectedReason, ErrorCode } from '@parley/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { isAppError } from '../domain/app-error.js';
 import type { DoorLabel, Metrics } from '../metrics.js';
@@ -7,6 +7,7 @@ export interface ClientError {
   code: ErrorCode;
   message: string;
   retryAfterMs?: number;
+  reason?: ContentRejectedReason;
 }
 
 /**
@@ -19,7 +20,12 @@ export function toClientError(error: unknown, logger: FastifyBaseLogger, metrics
   if (isAppError(error)) {
     if (error.code === 'UNAVAILABLE') logger.error({ err: error.cause }, 'database unavailable');
     const retryAfterMs = error.details?.retryAfterMs;
-    failure = { code: error.code, message: error.message, ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}) };
+    failure = {
+      code: error.code,
+      message: error.message,
+      ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+      ...(error.reason !== undefined ? { reason: error.reason } : {}),
+    };
   } else {
     logger.error({ err: error }, `unexpected error in a ${door} request`);
     failure = { code: 'INTERNAL', message: 'internal error' };

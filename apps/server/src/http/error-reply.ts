@@ -1,4 +1,4 @@
-import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@parley/protocol';
+import { HTTP_STATUS_BY_CODE, type ContentRejectedReason, type ErrorBody, type ErrorCode } from '@parley/protocol';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -21,8 +21,15 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_PROTO_VIOLATION: 'VALIDATION_FAILED',
 };
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string, extra?: { retryAfterMs?: number }): FastifyReply {
-  const body: ErrorBody = { error: { code, message, ...(extra?.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}) } };
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, extra?: { retryAfterMs?: number; reason?: ContentRejectedReason }): FastifyReply {
+  const body: ErrorBody = {
+    error: {
+      code,
+      message,
+      ...(extra?.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
+      ...(extra?.reason !== undefined ? { reason: extra.reason } : {}),
+    },
+  };
   if (extra?.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(extra.retryAfterMs / 1000)));
   return reply.status(HTTP_STATUS_BY_CODE[code]).send(body);
 }
@@ -32,7 +39,7 @@ export function errorHandler(metrics: Metrics) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     if (isAppError(error)) {
       const failure = toClientError(error, request.log, metrics, 'rest');
-      return sendError(reply, failure.code, failure.message, failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : undefined);
+      return sendError(reply, failure.code, failure.message, failure);
     }
     const mapped = error.validation ? 'VALIDATION_FAILED' : error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) {

@@ -21,7 +21,22 @@ export type SendOutcome =
   | ({ kind: 'stored'; message: Message } & LoggedFor)
   /** The sender already stored this clientMsgId; nothing new was stored or logged. */
   | { kind: 'duplicate'; message: Message }
-  | { kind: 'rejected'; code: 'USER_NOT_FOUND' | 'BLOCKED' };
+  | { kind: 'rejected'; code: SendRejection; retryAfterMs?: number };
+
+/**
+ * Why the store refused one item of a batch, decided in the storing transaction: an unknown
+ * user, a block or unmatched pair (BLOCKED), a restricted sender, the first-contact limit, or the
+ * new-conversations limit (RATE_LIMITED, with the wait in `retryAfterMs`).
+ */
+export type SendRejection = 'USER_NOT_FOUND' | 'BLOCKED' | 'USER_MUTED' | 'USER_BANNED' | 'AWAITING_REPLY' | 'RATE_LIMITED';
+
+/** The limits on messages to strangers the store enforces while storing (0 turns one off). */
+export interface StrangerLimits {
+  /** Messages a sender may store in a conversation the peer has never written in. */
+  firstContactLimit: number;
+  /** Conversations a sender may start per rolling 24 hours. */
+  newConversationsPerDay: number;
+}
 
 export interface HistoryRange {
   beforeSeq?: number;

@@ -12,6 +12,8 @@ import type {
   ReadOutcome,
   RecallOutcome,
   SendOutcome,
+  SendRejection,
+  StrangerLimits,
 } from '../ports/message-store.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-rows.js';
@@ -22,10 +24,21 @@ import { lockProfiles } from './postgres-user-store.js';
 const seqMap = (pairs: [number, number][]): Map<number, number> => new Map(pairs);
 
 /** A row of `parley_append_messages`: the item's position and outcome, and the message when there is one. */
-type AppendedRow = MessageRow & { idx: number; outcome: 'stored' | 'duplicate' | 'USER_NOT_FOUND' | 'BLOCKED'; sender_user_seq: number | null; receiver_user_seq: number | null };
+type AppendedRow = MessageRow & {
+  idx: number;
+  outcome: 'stored' | 'duplicate' | SendRejection;
+  sender_user_seq: number | null;
+  receiver_user_seq: number | null;
+  retry_after_ms: number | null;
+};
+
+const NO_STRANGER_LIMITS: StrangerLimits = { firstContactLimit: 0, newConversationsPerDay: 0 };
 
 export class PostgresMessageStore implements MessageStore {
-  constructor(private readonly db: SqlClient) {}
+  constructor(
+    private readonly db: SqlClient,
+    private readonly strangerLimits: StrangerLimits = NO_STRANGER_LIMITS,
+  ) {}
 
   async appendBatch(items: readonly NewMessage[]): Promise<SendOutcome[]> {
     if (items.length === 0) return [];
@@ -43,9 +56,9 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   /**
-   * The whole batch in one round trip: the `parley_append_messages` function (migration 4)
+   * The whole batch in one round trip: the `parley_append_messages` function (migrations 4 and 6)
    * checks, numbers, inserts and logs every item in one statement, hence one implicit
-   * transaction. Repeats of a (sender, clientMsgId) within the batch never reach it: they take
+   * transaction; the limits on strangers are counted there, under the conversation and user locks. Repeats of a (sender, clientMsgId) within the batch never reach it: they take
    * the outcome of their first occurrence.
    */
   private async appendBatchOnce(items: readonly NewMessage[]): Promise<SendOutcome[]> {
@@ -60,8 +73,8 @@ export class PostgresMessageStore implements MessageStore {
       sent.push({ item, index });
     });
     const rows = await this.db.query<AppendedRow>(
-      `SELECT idx, outcome, sender_user_seq, receiver_user_seq, ${MESSAGE_COLUMNS}
-       FROM parley_append_messages($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+      `SELECT idx, outcome, sender_user_seq, receiver_user_seq, retry_after_ms, ${MESSAGE_COLUMNS}
+       FROM parley_append_messages($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4, $8::int4)`,
       [
         sent.map(({ item }) => item.senderId),
         sent.map(({ item }) => item.receiverId),
@@ -69,12 +82,15 @@ export class PostgresMessageStore implements MessageStore {
         sent.map(({ item }) => item.content),
         sent.map(({ item }) => (item.extra === null ? null : JSON.stringify(item.extra))),
         sent.map(({ item }) => item.clientMsgId),
+        this.strangerLimits.firstContactLimit,
+        this.strangerLimits.newConversationsPerDay,
       ],
     );
     for (const row of rows) {
       const { item, index } = sent[row.idx - 1]!;
-      if (row.outcome === 'USER_NOT_FOUND' || row.outcome === 'BLOCKED') outcomes[index] = { kind: 'rejected', code: row.outcome };
-      else if (row.outcome === 'duplicate') outcomes[index] = { kind: 'duplicate', message: toMessage(row, item.senderId) };
+      if (row.outcome === 'duplicate') outcomes[index] = { kind: 'duplicate', message: toMessage(row, item.senderId) };
+      else if (row.outcome !== 'stored')
+        outcomes[index] = { kind: 'rejected', code: row.outcome, ...(row.retry_after_ms === null ? {} : { retryAfterMs: Number(row.retry_after_ms) }) };
       else
         outcomes[index] = {
           kind: 'stored',

@@ -323,6 +323,7 @@ export class StompConnection implements ClientSession {
       ...(typeof clientMsgId === 'string' || typeof clientMsgId === 'number' ? { clientMsgId } : {}),
       destination,
       ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+      ...(failure.reason !== undefined ? { reason: failure.reason } : {}),
     };
     this.pushToQueue(STOMP_ERRORS_QUEUE, JSON.stringify(payload));
   }

@@ -2,6 +2,7 @@ import { sql as initial } from './0001-initial.js';
 import { sql as mediaHardening } from './0003-media-hardening.js';
 import { sql as appendMessagesFunction } from './0004-append-messages-function.js';
 import { sql as conversationState } from './0005-conversation-state.js';
+import { sql as sendSafety } from './0006-send-safety.js';
 import { sql as reports } from './0007-reports.js';
 import { sql as outbox } from './0011-outbox.js';
 import { sql as pushRegistrations } from './0012-push-registrations.js';
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'media-hardening', sql: mediaHardening },
   { version: 4, name: 'append-messages-function', sql: appendMessagesFunction },
   { version: 5, name: 'conversation-state', sql: conversationState },
+  { version: 6, name: 'send-safety', sql: sendSafety },
   { version: 7, name: 'reports', sql: reports },
   { version: 11, name: 'outbox', sql: outbox },
   { version: 12, name: 'push-registrations', sql: pushRegistrations },
