@@ -14,6 +14,7 @@ import { createLogger, type LoggerSetting } from './logger.js';
 import { Metrics, type BackendCheck } from './metrics.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { createRealtimeBackends, type RealtimeBackends } from './realtime/realtime-backends.js';
+import { buildSafetyServices } from './safety-composition.js';
 import { AdminService } from './services/admin-service.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { ExchangeService } from './services/exchange-service.js';
@@ -99,6 +100,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     onBatchCommitted: (size) => metrics.sendBatchSize.observe(size),
   });
   const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock, scope: config.presenceScope });
+  const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger });
   registry.onLifecycle({
     firstSessionOpened: async (userId) => {
       await realtime.bus.watchUser(userId);
@@ -123,12 +125,13 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const services: Services = {
     messaging,
     queries: new MessageQueries({ messages, conversations, users, presence: realtime.presence, updates: new PostgresUpdateLog(db) }),
-    exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher }),
+    exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher, restrictions: safety.restrictions, unmatches: safety.unmatches }),
     typing: new TypingService({ conversations, blocks, limiter: realtime.typingLimiter, delivery }),
     presence,
     users: new UserService({ users, blocks, directory, media }),
     media,
     admin: new AdminService({ conversations, messages, users }),
+    ...safety,
   };
 
   const hs256Secret = config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : null;
@@ -141,7 +144,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     userClaim: config.jwt.userClaim,
     maxAgeSeconds: config.jwt.maxAgeSeconds,
   });
-  const auth = new Authenticator(verifier, directory, devSecret);
+  const auth = new Authenticator(verifier, directory, devSecret, safety.restrictions);
 
   let draining = false;
   const readiness = backendChecks;

@@ -127,6 +127,8 @@ export interface Config {
   jwt: JwtConfig;
   devAuth: boolean;
   adminToken: string | null;
+  /** Distinct users whose open reports about one user within 24 hours mute that user until an operator decides; 0 = off. */
+  reportsAutoMute: number;
   /** Bearer token `/metrics` asks for; null leaves it open. */
   metricsToken: string | null;
   /**
@@ -280,6 +282,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jwt,
     devAuth: flag(env, 'PARLEY_DEV_AUTH', !anyJwtSetting),
     adminToken: text(env, 'PARLEY_ADMIN_TOKEN'),
+    reportsAutoMute: integer(env, 'PARLEY_REPORTS_AUTO_MUTE', 0, 0, 1_000_000),
     metricsToken: text(env, 'PARLEY_METRICS_TOKEN'),
     processMetrics: flag(env, 'PARLEY_PROCESS_METRICS', true),
     sendRatePerSecond,

@@ -60,6 +60,9 @@ export class Metrics {
   });
   readonly pushes = new Counter({ name: 'parley_pushes_total', help: 'Events pushed to connections, by door', labelNames: ['door'], registers: [this.registry] });
   readonly errors = new Counter({ name: 'parley_client_errors_total', help: 'Errors answered to clients, by code and door', labelNames: ['code', 'door'], registers: [this.registry] });
+  readonly reports = new Counter({ name: 'parley_reports_total', help: 'Reports filed by users, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly reportsResolved = new Counter({ name: 'parley_reports_resolved_total', help: 'Reports resolved by an operator, by action', labelNames: ['action'], registers: [this.registry] });
+  readonly restrictions = new Counter({ name: 'parley_restrictions_total', help: 'Restrictions set (kind MUTE or BAN; source ADMIN or AUTO) and lifted (kind LIFT)', labelNames: ['kind', 'source'], registers: [this.registry] });
 
   constructor(sources: MetricsSources) {
     new Gauge({

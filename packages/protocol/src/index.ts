@@ -10,3 +10,4 @@ export * from './stomp-destinations.js';
 export * from './signalr-names.js';
 export * from './sync-events.js';
 export * from './rest-routes.js';
+export * from './safety-actions.js';

@@ -10,4 +10,6 @@ export const REST_COMMAND_ROUTES = {
   respondExchange: 'POST /messages/exchange/:messageId/respond',
   recall: 'DELETE /messages/:messageId',
   getMessage: 'GET /messages/:messageId',
+  report: 'POST /reports',
+  unmatch: 'POST /messages/conversations/:conversationId/unmatch',
 } as const satisfies Record<CommandName, string | null>;

@@ -14,6 +14,8 @@ export const HUB_COMMAND_METHODS = {
   respondExchange: ['RespondExchange'],
   recall: ['RecallMessage'],
   getMessage: ['GetMessage'],
+  report: ['Report'],
+  unmatch: ['Unmatch'],
 } as const satisfies Record<CommandName, readonly [string, ...string[]]>;
 
 /** Hub methods that are not commands: accepted for clients written for group-based hubs; they only check participation. */

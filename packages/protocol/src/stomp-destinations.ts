@@ -17,6 +17,8 @@ export const STOMP_COMMAND_DESTINATIONS = {
   respondExchange: '/app/chat.exchange.respond',
   recall: '/app/chat.recall',
   getMessage: '/app/chat.get',
+  report: '/app/chat.report',
+  unmatch: '/app/chat.unmatch',
 } as const satisfies Record<CommandName, `/app/${string}`>;
 
 /** The user queue each push kind arrives on. */
@@ -38,5 +40,8 @@ export const STOMP_ERRORS_QUEUE = '/user/queue/errors';
  */
 export const STOMP_FETCHED_QUEUE = '/user/queue/fetched';
 
+/** Answers to `chat.report`: the stored report, to the reporting connection only. */
+export const STOMP_REPORTS_QUEUE = '/user/queue/reports';
+
 /** Every destination a client may SUBSCRIBE to: its own user queues. */
-export const STOMP_SUBSCRIBABLE_QUEUES: readonly string[] = [...Object.values(STOMP_PUSH_QUEUES), STOMP_ERRORS_QUEUE, STOMP_FETCHED_QUEUE];
+export const STOMP_SUBSCRIBABLE_QUEUES: readonly string[] = [...Object.values(STOMP_PUSH_QUEUES), STOMP_ERRORS_QUEUE, STOMP_FETCHED_QUEUE, STOMP_REPORTS_QUEUE];

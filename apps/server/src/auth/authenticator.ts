@@ -2,16 +2,24 @@ import { SignJWT } from 'jose';
 import type { UserDirectory } from '../services/user-directory.js';
 import type { Identity, TokenVerifier } from './token-verifier.js';
 
+/** Refuses users who may not use the service at all (a ban); throws the door's error. */
+export interface AccessGate {
+  assertNotBanned(userId: number): Promise<void>;
+}
+
 /** Shared by every door: verifies a bearer token and makes sure the user row exists. */
 export class Authenticator {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly directory: UserDirectory,
     private readonly devSigningSecret: Uint8Array | null,
+    private readonly gate: AccessGate | null = null,
   ) {}
 
+  /** Every door's first step on every request and connection: a valid token of a user who is not banned. */
   async authenticate(token: string | null | undefined): Promise<Identity> {
     const identity = await this.verifier.verify(token ?? '');
+    await this.gate?.assertNotBanned(identity.userId);
     await this.directory.ensure(identity.userId, identity);
     return identity;
   }

@@ -12,6 +12,7 @@ import { answerUnparsableRequest, errorHandler, sendError } from './error-reply.
 import { requireUser } from './request-user.js';
 import { adminConversationRoutes } from './routes/admin-conversation-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { adminSafetyRoutes } from './routes/admin-safety-routes.js';
 import { adminStatsRoutes } from './routes/admin-stats-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.js';
@@ -80,6 +81,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   if (adminToken) {
     await app.register(adminRoutes, { services: deps.services, adminToken });
     await app.register(adminConversationRoutes, { services: deps.services, adminToken });
+    await app.register(adminSafetyRoutes, { services: deps.services, adminToken });
     await app.register(adminStatsRoutes, { metrics: deps.metrics, adminToken });
   }
 

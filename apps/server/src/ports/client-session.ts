@@ -1,6 +1,7 @@
 import type { DeliveryEvent, PushRecipient } from '../domain/delivery-event.js';
 
-export type SessionCloseReason = 'shutdown' | 'backpressure' | 'replaced';
+/** `banned`: the user was banned; the client must not reconnect. */
+export type SessionCloseReason = 'shutdown' | 'backpressure' | 'replaced' | 'banned';
 
 /**
  * One live client connection, implemented by each door (STOMP, SignalR). Services push domain
@@ -18,6 +19,6 @@ export interface ClientSession {
    * wait: a connection that cannot keep up closes itself (backpressure) and its client resyncs.
    */
   push(event: DeliveryEvent, recipient: PushRecipient): void;
-  /** Ends the connection, telling the client to reconnect (shutdown, backpressure). */
+  /** Ends the connection, telling the client to reconnect (shutdown, backpressure) or, when banned, not to. */
   close(reason: SessionCloseReason): void;
 }

@@ -1,4 +1,5 @@
 import type { DeliveryEvent } from '../domain/delivery-event.js';
+import type { NodeNotice } from '../domain/node-notice.js';
 
 /**
  * Carries delivery events to the nodes that hold connections of the recipients. In-process it
@@ -13,5 +14,9 @@ export interface FanoutBus {
   watchUser(userId: number): Promise<void>;
   /** This node holds no connection of the user any more. */
   unwatchUser(userId: number): Promise<void>;
+  /** Sends a notice to every node, this one included (at once, before the promise settles). */
+  broadcast(notice: NodeNotice): Promise<void>;
+  /** The single local handler of notices from any node. */
+  onNotice(handler: (notice: NodeNotice) => void): void;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { DeliveryEvent } from '../domain/delivery-event.js';
+import type { NodeNotice } from '../domain/node-notice.js';
 import type { FanoutBus } from '../ports/fanout-bus.js';
 
 /** What travels over Redis: the event and the node that published it. */
@@ -7,6 +8,12 @@ interface Envelope {
   /** Origin node id: a node ignores its own events, which it delivered locally already. */
   o: string;
   e: DeliveryEvent;
+}
+
+/** A notice for every node, on the one channel every node subscribes to. */
+interface NoticeEnvelope {
+  o: string;
+  n: NodeNotice;
 }
 
 export interface RedisFanoutBusOptions {
@@ -30,14 +37,18 @@ export interface RedisFanoutBusOptions {
  *   the event — serialized once — to each recipient's channel. Publishes of one tick go out as
  *   one pipeline. A node ignores events it published itself.
  * - A node receiving a user's channel delivers the event to that recipient only.
+ * - Notices for every node (a restriction set or lifted) go over one more channel,
+ *   `<prefix>nodes`, which every node subscribes to for its whole life.
  * - Redis down: publishing fails fast and is counted, never thrown (the change is committed;
  *   remote clients repair through /sync). On every `ready` the bus subscribes again to all
  *   channels it holds, so a Redis restart needs no node restart.
  */
 export class RedisFanoutBus implements FanoutBus {
   private handler: ((event: DeliveryEvent) => void) | null = null;
+  private noticeHandler: ((notice: NodeNotice) => void) | null = null;
   private readonly watched = new Set<number>();
   private readonly channelPrefix: string;
+  private readonly noticeChannel: string;
   private pending: [channel: string, payload: string][] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
@@ -47,7 +58,10 @@ export class RedisFanoutBus implements FanoutBus {
 
   constructor(private readonly options: RedisFanoutBusOptions) {
     this.channelPrefix = `${options.prefix}u:`;
-    options.subscriber.on('message', (channel: string, payload: string) => this.receive(channel, payload));
+    this.noticeChannel = `${options.prefix}nodes`;
+    options.subscriber.on('message', (channel: string, payload: string) => (channel === this.noticeChannel ? this.receiveNotice(payload) : this.receive(channel, payload)));
+    // Not connected yet: the first `ready` subscribes to it with the rest.
+    options.subscriber.subscribe(this.noticeChannel).catch(() => {});
     options.subscriber.on('ready', () => void this.resubscribeAll());
   }
 
@@ -60,6 +74,16 @@ export class RedisFanoutBus implements FanoutBus {
 
   subscribe(handler: (event: DeliveryEvent) => void): void {
     this.handler = handler;
+  }
+
+  async broadcast(notice: NodeNotice): Promise<void> {
+    this.noticeHandler?.(notice);
+    this.pending.push([this.noticeChannel, JSON.stringify({ o: this.options.nodeId, n: notice } satisfies NoticeEnvelope)]);
+    return this.scheduleFlush();
+  }
+
+  onNotice(handler: (notice: NodeNotice) => void): void {
+    this.noticeHandler = handler;
   }
 
   async watchUser(userId: number): Promise<void> {
@@ -85,6 +109,7 @@ export class RedisFanoutBus implements FanoutBus {
     await this.flushing;
     this.closed = true;
     this.handler = null;
+    this.noticeHandler = null;
     this.watched.clear();
   }
 
@@ -128,8 +153,21 @@ export class RedisFanoutBus implements FanoutBus {
     this.handler({ ...envelope.e, recipients } as DeliveryEvent);
   }
 
+  private receiveNotice(payload: string): void {
+    if (!this.noticeHandler) return;
+    let envelope: NoticeEnvelope;
+    try {
+      envelope = JSON.parse(payload) as NoticeEnvelope;
+    } catch {
+      return;
+    }
+    if (envelope.o === this.options.nodeId) return;
+    this.stats.received++;
+    this.noticeHandler(envelope.n);
+  }
+
   private async resubscribeAll(): Promise<void> {
-    const channels = [...this.watched].map((id) => this.channelPrefix + id);
+    const channels = [this.noticeChannel, ...[...this.watched].map((id) => this.channelPrefix + id)];
     for (let i = 0; i < channels.length; i += 1000) {
       try {
         await this.options.subscriber.subscribe(...channels.slice(i, i + 1000));

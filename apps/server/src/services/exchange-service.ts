@@ -7,6 +7,8 @@ import type { ExchangeReveal } from '../ports/message-store.js';
 import { exchangedDataOf, type UserProfile, type UserStore } from '../ports/user-store.js';
 import type { DeliveryService } from './delivery-service.js';
 import type { MessagePublisher } from './message-publisher.js';
+import type { RestrictionService } from './restriction-service.js';
+import type { UnmatchService } from './unmatch-service.js';
 import { recipientsOf } from './recipients.js';
 import type { SendBudget } from './send-budget.js';
 
@@ -39,6 +41,8 @@ export class ExchangeService {
       delivery: DeliveryService;
       budget: SendBudget;
       publisher: MessagePublisher;
+      restrictions: RestrictionService;
+      unmatches: UnmatchService;
     },
   ) {}
 
@@ -46,7 +50,9 @@ export class ExchangeService {
     if (receiverId === requesterId) throw new AppError('SELF_CHAT', 'receiverId: you cannot exchange with yourself');
     const [requester, receiver] = await Promise.all([this.deps.users.get(requesterId), this.deps.users.get(receiverId)]);
     if (!receiver) throw new AppError('USER_NOT_FOUND', `user ${receiverId} does not exist`);
+    await this.deps.restrictions.assertMaySend(requesterId);
     if (await this.deps.blocks.isBlocked(receiverId, requesterId)) throw new AppError('BLOCKED', 'the receiver does not accept your messages');
+    await this.deps.unmatches.assertMatched(requesterId, receiverId);
     if (!requester || !exchangedDataOf(requester, kind)) {
       throw new AppError('PROFILE_INCOMPLETE', `add ${WHAT[kind]} to your profile before asking for an exchange`);
     }
@@ -65,6 +71,7 @@ export class ExchangeService {
     if (!kind) throw new AppError('VALIDATION_FAILED', `messageId: message ${requestId} is not an exchange request`);
     if (request.receiverId !== responderId) throw new AppError('FORBIDDEN', 'only the receiver of the request can answer it');
     if (request.extra?.exchangeStatus !== 'PENDING') throw new AppError('EXCHANGE_NOT_PENDING', 'this request was already answered');
+    await this.deps.restrictions.assertMaySend(responderId);
 
     const reveal = accept ? (requester: UserProfile | null, responder: UserProfile | null) => bothSides(kind, request.senderId, requester, responder) : null;
     const outcome = await this.deps.messages.respondExchange({ requestId, responderId, accept, reveal });

@@ -4,6 +4,9 @@ import type { ExchangeService } from './exchange-service.js';
 import type { MessageQueries } from './message-queries.js';
 import type { MessagingService } from './messaging-service.js';
 import type { PresenceService } from './presence-service.js';
+import type { ReportService } from './report-service.js';
+import type { RestrictionService } from './restriction-service.js';
+import type { UnmatchService } from './unmatch-service.js';
 import type { TypingService } from './typing-service.js';
 import type { UserService } from './user-service.js';
 
@@ -19,4 +22,9 @@ export interface Services {
   users: UserService;
   media: MediaService;
   admin: AdminService;
+  /** Reports about conversation peers and the operator's queue. */
+  reports: ReportService;
+  /** Mute and ban. */
+  restrictions: RestrictionService;
+  unmatches: UnmatchService;
 }

@@ -68,5 +68,12 @@ export function commandHandlers(services: Services, metrics: Metrics): CommandHa
     async getMessage(caller, input) {
       return { result: await services.queries.getMessage(caller.userId, input.messageId), repeated: false };
     },
+    async report(caller, input) {
+      return { result: await services.reports.report(caller.userId, input), repeated: false };
+    },
+    async unmatch(caller, input) {
+      const unmatched = await services.unmatches.unmatch(caller.userId, input.conversationId, caller.connectionId);
+      return { result: withUserSeq(unmatched.result, unmatched.userSeq), repeated: unmatched.userSeq === null };
+    },
   };
 }

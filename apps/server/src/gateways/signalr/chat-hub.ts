@@ -1,4 +1,4 @@
-import { HubSendMessageDto, Id, toHubMessage, type CommandName, type HUB_COMMAND_METHODS, type HUB_GROUP_METHODS, type Message } from '@parley/protocol';
+import { HubSendMessageDto, Id, ReportBody, toHubMessage, type CommandName, type HUB_COMMAND_METHODS, type HUB_GROUP_METHODS, type Message } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../domain/app-error.js';
 import type { MessageQueries } from '../../services/message-queries.js';
@@ -34,6 +34,8 @@ const messageIdArg = id('messageId');
 const upToSeqArg = payloadValidator(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), 'upToSeq');
 const isTypingArg = bool('isTyping');
 const acceptArg = bool('accept');
+const reportDto = payloadValidator(ReportBody, 'dto');
+const conversationIdArg = id('conversationId');
 
 function arity(name: string, args: unknown[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
@@ -127,6 +129,18 @@ export function chatHub(commands: CommandHandlers, queries: MessageQueries): Rea
         arity('GetMessage', args, 1);
         const { result } = await commands.getMessage(callerOf(caller), { messageId: messageIdArg(args[0]) });
         return hubMessage(caller, result);
+      },
+    },
+    report: {
+      async Report(caller, args) {
+        arity('Report', args, 1);
+        return (await commands.report(callerOf(caller), reportDto(args[0]))).result;
+      },
+    },
+    unmatch: {
+      async Unmatch(caller, args) {
+        arity('Unmatch', args, 1);
+        return (await commands.unmatch(callerOf(caller), { conversationId: conversationIdArg(args[0]) })).result;
       },
     },
   };

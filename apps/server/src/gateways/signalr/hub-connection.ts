@@ -182,8 +182,10 @@ export class HubConnection implements ClientSession, HubCaller {
     this.write({ type: MessageType.Invocation, target, arguments: [argument] });
   }
 
-  close(_reason: SessionCloseReason): void {
-    this.closeWith(RECONNECT);
+  close(reason: SessionCloseReason): void {
+    // A banned user is told why and not invited back; everyone else reconnects and resyncs.
+    if (reason === 'banned') this.closeWith({ type: MessageType.Close, error: hubErrorText('USER_BANNED', 'this account is banned'), allowReconnect: false });
+    else this.closeWith(RECONNECT);
   }
 
   /** Drops the transport without a Close message, like a network failure (tests, operators). */

@@ -1,4 +1,4 @@
-import { STOMP_COMMAND_DESTINATIONS, STOMP_FETCHED_QUEUE, type CommandName, type Message } from '@parley/protocol';
+import { STOMP_COMMAND_DESTINATIONS, STOMP_FETCHED_QUEUE, STOMP_REPORTS_QUEUE, type CommandName, type Message } from '@parley/protocol';
 import type { CommandCaller, CommandHandlers } from '../commands/command-handlers.js';
 import { COMMAND_PAYLOADS } from '../commands/command-payloads.js';
 
@@ -38,6 +38,12 @@ const STOMP_ANSWERS: { readonly [N in CommandName]: StompCommandHandler } = {
     const found = await ctx.commands.getMessage(ctx.caller, COMMAND_PAYLOADS.getMessage(body));
     ctx.answer(STOMP_FETCHED_QUEUE, found.result);
   },
+  report: async (ctx, body) => {
+    const reported = await ctx.commands.report(ctx.caller, COMMAND_PAYLOADS.report(body));
+    ctx.answer(STOMP_REPORTS_QUEUE, reported.result);
+  },
+  // Both users' devices get the change on /user/queue/conversations.
+  unmatch: async (ctx, body) => void (await ctx.commands.unmatch(ctx.caller, COMMAND_PAYLOADS.unmatch(body))),
 };
 
 /** `SEND` destination (`/app/chat.send`, …) → handler. */

@@ -42,6 +42,7 @@ const CLOSE_MESSAGES: Record<SessionCloseReason, { message: string; code: number
   shutdown: { message: 'Server shutting down; reconnect', code: CLOSE_CODES.serviceRestart },
   backpressure: { message: 'Connection too slow to receive; reconnect and resync', code: CLOSE_CODES.tryAgainLater },
   replaced: { message: 'Connection replaced; reconnect', code: CLOSE_CODES.tryAgainLater },
+  banned: { message: 'USER_BANNED', code: CLOSE_CODES.policyViolation },
 };
 
 type Phase = 'new' | 'connecting' | 'connected' | 'closed';
@@ -145,7 +146,9 @@ export class StompConnection implements ClientSession {
   close(reason: SessionCloseReason): void {
     if (this.phase === 'closed') return;
     const { message, code } = CLOSE_MESSAGES[reason];
-    this.sendError(message, `${message}. Recover missed updates with GET /sync.`, undefined, [['reconnect', 'true']]);
+    // A banned user is told why and not invited back; everyone else reconnects and resyncs.
+    if (reason === 'banned') this.sendError(message, 'USER_BANNED: this account is banned');
+    else this.sendError(message, `${message}. Recover missed updates with GET /sync.`, undefined, [['reconnect', 'true']]);
     this.finish(code, message);
   }
 

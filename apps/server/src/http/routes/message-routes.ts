@@ -1,4 +1,4 @@
-import { ConversationsQuery, ExchangeRequestBody, ExchangeRespondBody, GetMessageBody, HistoryQuery, Id, MarkReadBody, SendMessageBody, SyncQuery } from '@parley/protocol';
+import { ReportBody, ConversationsQuery, ExchangeRequestBody, ExchangeRespondBody, GetMessageBody, HistoryQuery, Id, MarkReadBody, SendMessageBody, SyncQuery } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { commandHandlers, type CommandCaller } from '../../gateways/commands/command-handlers.js';
@@ -66,6 +66,17 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ services: Services; metr
   app.delete('/messages/:messageId', { schema: { tags: ['messages'], summary: 'Recall my message (within 2 minutes)', params: Type.Object({ messageId: Id }) } }, async (request) => {
     return (await commands.recall(rest(request.userId), { messageId: request.params.messageId })).result;
   });
+
+  app.post('/reports', { schema: { tags: ['safety'], summary: 'Report a user I share a conversation with', body: ReportBody } }, async (request, reply) => {
+    const reported = await commands.report(rest(request.userId), request.body);
+    return reply.status(201).send(reported.result);
+  });
+
+  app.post(
+    '/messages/conversations/:conversationId/unmatch',
+    { schema: { tags: ['safety'], summary: 'Unmatch: end the conversation for both users', params: Type.Object({ conversationId: Id }) } },
+    async (request) => (await commands.unmatch(rest(request.userId), { conversationId: request.params.conversationId })).result,
+  );
 
   app.get('/sync', { schema: { tags: ['sync'], summary: 'Changes after my userSeq `since`', querystring: SyncQuery } }, async (request) =>
     queries.sync(request.userId, request.query.since ?? 0, request.query.limit),

@@ -1,0 +1,35 @@
+import type { UnmatchOutcome, UnmatchStore } from '../ports/unmatch-store.js';
+import type { SqlClient } from './sql-client.js';
+import { appendUpdates } from './write-path.js';
+
+export class PostgresUnmatchStore implements UnmatchStore {
+  constructor(private readonly db: SqlClient) {}
+
+  async unmatch(conversationId: number, byUserId: number, participants: readonly [number, number]): Promise<UnmatchOutcome> {
+    return this.db.transaction(async (tx) => {
+      // The conversation row first, then the users (in appendUpdates): the lock order of every write.
+      await tx.query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+      const inserted = await tx.query(
+        'INSERT INTO conversation_unmatches (conversation_id, unmatched_by) VALUES ($1, $2) ON CONFLICT (conversation_id) DO NOTHING RETURNING conversation_id',
+        [conversationId, byUserId],
+      );
+      if (inserted.length === 0) return { kind: 'already' };
+      const data = { conversationId, state: 'UNMATCHED' };
+      const seqs = await appendUpdates(
+        tx,
+        participants.map((userId) => ({ userId, kind: 'conversation' as const, messageId: null, data })),
+      );
+      return { kind: 'unmatched', userSeqs: new Map(participants.map((userId, i) => [userId, seqs[i]!])) };
+    });
+  }
+
+  async restore(conversationId: number): Promise<boolean> {
+    const rows = await this.db.query('DELETE FROM conversation_unmatches WHERE conversation_id = $1 RETURNING conversation_id', [conversationId]);
+    return rows.length > 0;
+  }
+
+  async isUnmatched(conversationId: number): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM conversation_unmatches WHERE conversation_id = $1', [conversationId]);
+    return rows.length > 0;
+  }
+}
