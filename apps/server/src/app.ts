@@ -14,6 +14,7 @@ import { createLogger, type LoggerSetting } from './logger.js';
 import { Metrics, type BackendCheck } from './metrics.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { createRealtimeBackends, type RealtimeBackends } from './realtime/realtime-backends.js';
+import { buildSendSafety } from './send-safety-composition.js';
 import { buildSafetyServices } from './safety-composition.js';
 import { AdminService } from './services/admin-service.js';
 import { DeliveryService } from './services/delivery-service.js';
@@ -78,7 +79,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
 
   const users = new PostgresUserStore(db);
   const conversations = new PostgresConversationStore(db);
-  const messages = new PostgresMessageStore(db);
+  const sendSafety = await buildSendSafety({ config, db, clock, logger });
+  const messages = new PostgresMessageStore(db, sendSafety.strangerLimits);
   const blocks = new PostgresBlockStore(db);
   const blobs = config.dataDir === 'memory://' ? new MemoryBlobStore() : new DirectoryBlobStore(join(config.dataDir, 'media'));
   const mediaStore = new PostgresMediaStore(db, blobs);
@@ -98,6 +100,9 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     mediaUrl,
     batch: { maxBatch: config.writeBatchMax, concurrency: config.writeConcurrency },
     onBatchCommitted: (size) => metrics.sendBatchSize.observe(size),
+    screening: sendSafety.screening,
+    hook: sendSafety.hook,
+    onHookUnanswered: sendSafety.onHookUnanswered,
   });
   const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock, scope: config.presenceScope });
   const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger });
@@ -131,6 +136,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     users: new UserService({ users, blocks, directory, media }),
     media,
     admin: new AdminService({ conversations, messages, users }),
+    moderationWords: sendSafety.words,
     ...safety,
   };
 
@@ -178,6 +184,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       // database and the bus, so it must finish now, not race the pool's end below.
       await registry.removeAll();
       await messaging.drain();
+      sendSafety.words.stop();
       services.typing.close();
       await media.stopSweeping();
       // Every door has said goodbye and every write is answered: a connection still open now is

@@ -111,6 +111,32 @@ export interface HttpClientLimits {
   maxConnectionsPerAddress: number;
 }
 
+/** What the contact guard does with contact details in a TEXT message between strangers. */
+export type ContactGuardMode = 'mask' | 'block' | 'off';
+
+/** The before-send hook: the host app's endpoint that may allow, refuse or rewrite each message. */
+export interface SendHookConfig {
+  url: string;
+  /** HMAC-SHA256 key of `X-Parley-Signature`; empty signs with an empty key (set one in production). */
+  secret: string;
+  timeoutMs: number;
+  /** On a timeout, connection error or unexpected answer: store anyway (true) or refuse with UNAVAILABLE. */
+  failOpen: boolean;
+}
+
+/** Safety on the send path (docs/safety.md). */
+export interface SendSafetyConfig {
+  contactGuard: ContactGuardMode;
+  /** Null: no hook. */
+  hook: SendHookConfig | null;
+  /** Messages to a peer who never answered; 0 = off. */
+  firstContactLimit: number;
+  /** Conversations one user may start per rolling 24 hours; 0 = off. */
+  newConversationsPerDay: number;
+  /** How often each node checks whether the moderation word lists changed. */
+  wordListPollMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -155,6 +181,7 @@ export interface Config {
   /** Signs SignalR connection tokens; shared by every node. Null → derived from JWT_SECRET, else a per-process key (one node). */
   signalrSecret: string | null;
   signalr: SignalRConfig;
+  safety: SendSafetyConfig;
 }
 
 export class ConfigError extends Error {
@@ -257,6 +284,24 @@ function signalrConfig(env: Env): SignalRConfig {
   };
 }
 
+function sendSafetyConfig(env: Env): SendSafetyConfig {
+  const hookUrl = url(env, 'PARLEY_HOOK_URL', ['http:', 'https:']);
+  return {
+    contactGuard: oneOf(env, 'PARLEY_CONTACT_GUARD', ['mask', 'block', 'off'] as const, 'mask'),
+    hook: hookUrl
+      ? {
+          url: hookUrl,
+          secret: text(env, 'PARLEY_HOOK_SECRET') ?? '',
+          timeoutMs: integer(env, 'PARLEY_HOOK_TIMEOUT_MS', 1000, 1, 60_000),
+          failOpen: flag(env, 'PARLEY_HOOK_FAIL_OPEN', true),
+        }
+      : null,
+    firstContactLimit: integer(env, 'PARLEY_FIRST_CONTACT_LIMIT', 0, 0, 1_000_000),
+    newConversationsPerDay: integer(env, 'PARLEY_NEW_CONVERSATIONS_PER_DAY', 0, 0, 1_000_000),
+    wordListPollMs: integer(env, 'PARLEY_WORD_LIST_POLL_MS', 2000, 50, 60_000),
+  };
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const jwt: JwtConfig = {
@@ -321,6 +366,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     signalrSecret: text(env, 'PARLEY_SIGNALR_SECRET'),
     signalr: signalrConfig(env),
+    safety: sendSafetyConfig(env),
   };
   if (config.signalr.maxMessageBytes > config.signalr.maxTransportMessageBytes) {
     throw new ConfigError('PARLEY_SIGNALR_MAX_MESSAGE_BYTES', `must not exceed PARLEY_SIGNALR_MAX_TRANSPORT_MESSAGE_BYTES (${config.signalr.maxTransportMessageBytes})`);

@@ -10,4 +10,5 @@ export * from './stomp-destinations.js';
 export * from './signalr-names.js';
 export * from './sync-events.js';
 export * from './rest-routes.js';
+export * from './moderation.js';
 export * from './safety-actions.js';

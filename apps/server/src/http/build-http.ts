@@ -11,6 +11,7 @@ import type { UserDirectory } from '../services/user-directory.js';
 import { answerUnparsableRequest, errorHandler, sendError } from './error-reply.js';
 import { requireUser } from './request-user.js';
 import { adminConversationRoutes } from './routes/admin-conversation-routes.js';
+import { adminModerationRoutes } from './routes/admin-moderation-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { adminSafetyRoutes } from './routes/admin-safety-routes.js';
 import { adminStatsRoutes } from './routes/admin-stats-routes.js';
@@ -83,6 +84,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     await app.register(adminConversationRoutes, { services: deps.services, adminToken });
     await app.register(adminSafetyRoutes, { services: deps.services, adminToken });
     await app.register(adminStatsRoutes, { metrics: deps.metrics, adminToken });
+    await app.register(adminModerationRoutes, { services: deps.services, adminToken });
   }
 
   await app.register(webClientRoutes, { config: deps.config });

@@ -105,6 +105,8 @@ export interface MessageStore {
    * also within the batch, answers `duplicate` with the stored message.
    */
   appendBatch(items: readonly NewMessage[]): Promise<SendOutcome[]>;
+  /** The message the sender stored under `clientMsgId`, as the sender sees it; null when there is none. */
+  findByClientMsgId(senderId: number, clientMsgId: string): Promise<Message | null>;
   getById(messageId: number, viewerId: number): Promise<Message | null>;
   history(conversationId: number, viewerId: number, range: HistoryRange): Promise<{ items: Message[]; hasMore: boolean }>;
   /** Moves the reader's read mark forward to `upToSeq` (null: to the latest), never back. */

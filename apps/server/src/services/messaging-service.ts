@@ -5,7 +5,9 @@ import { checkOutgoingContent, isMediaType, mediaKeyOf } from '../domain/message
 import type { Clock } from '../ports/clock.js';
 import type { ConversationStore } from '../ports/conversation-store.js';
 import type { MediaStore } from '../ports/media-store.js';
-import type { MessageStore, NewMessage, SendOutcome } from '../ports/message-store.js';
+import type { MessageStore, NewMessage, SendOutcome, SendRejection } from '../ports/message-store.js';
+import type { SendHook } from '../ports/send-hook.js';
+import { withMasked, type ContentScreening } from './content-screening.js';
 import type { DeliveryService } from './delivery-service.js';
 import type { MessagePublisher } from './message-publisher.js';
 import { requireParticipant } from './participation.js';
@@ -47,7 +49,25 @@ export interface MessagingDeps {
   batch: { maxBatch: number; concurrency: number };
   /** Observes the size of each committed send batch (metrics). */
   onBatchCommitted?: (size: number) => void;
+  /** The contact guard and word filter of TEXT content; absent, content is stored as the rules allow it. */
+  screening?: ContentScreening;
+  /** The host app's before-send hook and what to do when it does not answer; absent, no hook. */
+  hook?: { hook: SendHook; failOpen: boolean } | null;
+  /** A hook that did not answer: what went wrong, and whether the message went on (fail-open). */
+  onHookUnanswered?: (problem: string, failedOpen: boolean) => void;
 }
+
+/** A send ready for the queue, or the answer to a repeat found before anything was done for it. */
+type Prepared = { kind: 'new'; message: NewMessage } | { kind: 'repeat'; message: Message };
+
+const REJECTION_MESSAGES: Record<SendRejection, string> = {
+  USER_NOT_FOUND: 'the receiver does not exist',
+  BLOCKED: 'the receiver does not accept your messages',
+  USER_MUTED: 'your account is muted: you cannot send messages for now',
+  USER_BANNED: 'your account is banned',
+  AWAITING_REPLY: 'wait for a reply: you cannot send more messages until the other person answers',
+  RATE_LIMITED: 'you have started as many new conversations as allowed in 24 hours',
+};
 
 /**
  * The writes of messaging: send (through the batching SendQueue), read marks and recall. Each
@@ -90,16 +110,25 @@ export class MessagingService {
 
   /** `onCommitted` runs once the message is durable, before it is published (send latency metrics). */
   async send(senderId: number, command: SendCommand, originSessionId?: string, onCommitted?: () => void): Promise<SendResult> {
-    // A sender's sends enter the queue in the order they arrived, even when one needs a lookup
-    // (media) that the next does not; the queue then keeps each conversation's order.
+    // Every send is prepared at once — its checks, media lookup and before-send hook overlap with
+    // other sends', the same sender's included — but enters the queue only after that sender's
+    // previous send entered it (or failed): a slow hook delays the messages after it, never
+    // reorders them, and the queue then keeps each conversation's order.
     const previous = this.enqueueTurns.get(senderId) ?? Promise.resolve();
     let myTurnDone!: () => void;
     const myTurn = new Promise<void>((resolve) => (myTurnDone = resolve));
     this.enqueueTurns.set(senderId, myTurn);
+    const preparing = this.prepare(senderId, command).then(
+      (prepared) => ({ prepared }),
+      (error: unknown) => ({ error }),
+    );
     let queued: Promise<SendOutcome>;
     try {
+      // `previous` never rejects, so this turn ends only after the one before it.
       await previous;
-      queued = this.queue.submit(await this.prepare(senderId, command));
+      const settled = await preparing;
+      if ('error' in settled) throw settled.error;
+      queued = settled.prepared.kind === 'repeat' ? Promise.resolve({ kind: 'duplicate', message: settled.prepared.message }) : this.queue.submit(settled.prepared.message);
     } finally {
       myTurnDone();
       if (this.enqueueTurns.get(senderId) === myTurn) this.enqueueTurns.delete(senderId);
@@ -107,7 +136,13 @@ export class MessagingService {
     const outcome = await queued;
     switch (outcome.kind) {
       case 'rejected':
-        throw new AppError(outcome.code, outcome.code === 'BLOCKED' ? 'the receiver does not accept your messages' : `user ${command.receiverId} does not exist`);
+        throw new AppError(
+          outcome.code,
+          outcome.code === 'RATE_LIMITED' && outcome.retryAfterMs !== undefined
+            ? `${REJECTION_MESSAGES.RATE_LIMITED}; retry in ${outcome.retryAfterMs} ms`
+            : REJECTION_MESSAGES[outcome.code],
+          outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : undefined,
+        );
       case 'duplicate':
         return { message: outcome.message, userSeq: null, duplicate: true };
       case 'stored':
@@ -117,13 +152,28 @@ export class MessagingService {
     }
   }
 
-  /** Checks a send against the message rules and turns it into the message to store. */
-  private async prepare(senderId: number, command: SendCommand): Promise<NewMessage> {
+  /**
+   * Checks a send against the message rules and the safety controls (contact guard, word filter,
+   * before-send hook, in that order) and turns it into the message to store. The verdicts that
+   * need the database's counts (restrictions, unmatch, first contact) come from the store.
+   */
+  private async prepare(senderId: number, command: SendCommand): Promise<Prepared> {
     if (command.receiverId === senderId) throw new AppError('SELF_CHAT', 'receiverId: you cannot message yourself');
     await this.deps.budget.spend(senderId);
     const checked = checkOutgoingContent(command.messageType, command.content, command.extra);
+    const clientMsgId = command.clientMsgId === null ? null : String(command.clientMsgId);
+    // With a hook, a resend of a stored message is answered before anything could call the hook again.
+    if (this.deps.hook && clientMsgId !== null) {
+      const stored = await this.deps.messages.findByClientMsgId(senderId, clientMsgId);
+      if (stored) return { kind: 'repeat', message: stored };
+    }
     let content = checked.content;
     let extra = checked.extra;
+    if (command.messageType === 'TEXT' && this.deps.screening) {
+      const screened = await this.deps.screening.screenText({ senderId, receiverId: command.receiverId, content });
+      content = screened.content;
+      extra = withMasked(extra, screened.masked);
+    }
     if (checked.media) {
       // Claimed (so the unused-media sweep keeps it) and stored under its canonical URL only.
       const record = await this.deps.media.claim(senderId, checked.media.key, checked.media.kind);
@@ -142,8 +192,41 @@ export class MessagingService {
       messageType: command.messageType,
       content,
       extra,
-      clientMsgId: command.clientMsgId === null ? null : String(command.clientMsgId),
+      clientMsgId,
     };
+  }
+
+  /**
+   * Asks the before-send hook about a message ready to store: allowed as is, refused
+   * (CONTENT_REJECTED, reason HOOK), or a TEXT stored with the hook's content. No answer stores
+   * it anyway when failing open, else fails with UNAVAILABLE.
+   */
+  private async reviewByHook(message: NewMessage, { hook, failOpen }: { hook: SendHook; failOpen: boolean }): Promise<NewMessage> {
+    const conversation = await this.deps.conversations.findByPair(message.senderId, message.receiverId);
+    const decision = await hook.review({ ...message, conversationId: conversation?.id ?? null });
+    let problem: string;
+    switch (decision.action) {
+      case 'allow':
+        return message;
+      case 'reject':
+        throw new AppError('CONTENT_REJECTED', decision.reason ? `refused by the before-send hook: ${decision.reason}` : 'refused by the before-send hook', undefined, {
+          reason: 'HOOK',
+        });
+      case 'replace':
+        if (message.messageType !== 'TEXT') return message;
+        try {
+          return { ...message, content: checkOutgoingContent('TEXT', decision.content, null).content };
+        } catch {
+          problem = 'replaced the content with an invalid TEXT';
+        }
+        break;
+      case 'unreachable':
+        problem = decision.problem;
+        break;
+    }
+    this.deps.onHookUnanswered?.(problem, failOpen);
+    if (failOpen) return message;
+    throw new AppError('UNAVAILABLE', 'the before-send hook did not answer; nothing was stored, retry later');
   }
 
   /** Waits until every accepted send has been committed and answered. */

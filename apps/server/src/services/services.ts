@@ -3,6 +3,7 @@ import type { MediaService } from './media-service.js';
 import type { ExchangeService } from './exchange-service.js';
 import type { MessageQueries } from './message-queries.js';
 import type { MessagingService } from './messaging-service.js';
+import type { ModerationWords } from './moderation-words.js';
 import type { PresenceService } from './presence-service.js';
 import type { ReportService } from './report-service.js';
 import type { RestrictionService } from './restriction-service.js';
@@ -22,6 +23,8 @@ export interface Services {
   users: UserService;
   media: MediaService;
   admin: AdminService;
+  /** The moderation word lists (admin API). */
+  moderationWords: ModerationWords;
   /** Reports about conversation peers and the operator's queue. */
   reports: ReportService;
   /** Mute and ban. */

@@ -108,6 +108,11 @@ export class PostgresMessageStore implements MessageStore {
     return outcomes as SendOutcome[];
   }
 
+  async findByClientMsgId(senderId: number, clientMsgId: string): Promise<Message | null> {
+    const [row] = await this.db.query<{ id: number }>('SELECT id FROM messages WHERE sender_id = $1 AND client_msg_id = $2', [senderId, clientMsgId]);
+    return row ? this.getById(Number(row.id), senderId) : null;
+  }
+
   async getById(messageId: number, viewerId: number): Promise<Message | null> {
     const [row] = await this.db.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [messageId]);
     return row ? toMessage(row, viewerId) : null;
