@@ -33,6 +33,7 @@ import { UserService } from './services/user-service.js';
 import { DirectoryBlobStore, MemoryBlobStore } from './storage/blob-store.js';
 import { openDatabase } from './storage/open-database.js';
 import { PostgresBlockStore } from './storage/postgres-block-store.js';
+import { PostgresConversationAudit } from './storage/postgres-conversation-audit.js';
 import { PostgresConversationStore } from './storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from './storage/postgres-media-store.js';
 import { PostgresMessageStore } from './storage/postgres-message-store.js';
@@ -135,7 +136,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     presence,
     users: new UserService({ users, blocks, directory, media }),
     media,
-    admin: new AdminService({ conversations, messages, users }),
+    admin: new AdminService({ conversations, users, audit: new PostgresConversationAudit(db) }),
     moderationWords: sendSafety.words,
     ...safety,
   };

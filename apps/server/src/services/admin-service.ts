@@ -1,7 +1,8 @@
 import { LIMITS, type Message } from '@parley/protocol';
 import { AppError } from '../domain/app-error.js';
+import type { ConversationAudit } from '../ports/conversation-audit.js';
 import type { ConversationStore } from '../ports/conversation-store.js';
-import type { HistoryRange, MessageStore } from '../ports/message-store.js';
+import type { HistoryRange } from '../ports/message-store.js';
 import type { UserStore } from '../ports/user-store.js';
 
 /** A participant as the console lists it; `name` and `avatarUrl` are null when the user row is gone. */
@@ -24,7 +25,7 @@ export interface AdminConversationPage {
  * taking part in it (reports and audits need the messages as they were stored).
  */
 export class AdminService {
-  constructor(private readonly deps: { conversations: ConversationStore; messages: MessageStore; users: UserStore }) {}
+  constructor(private readonly deps: { conversations: ConversationStore; users: UserStore; audit: ConversationAudit }) {}
 
   async conversationMessages(conversationId: number, range: { beforeSeq?: number; afterSeq?: number; limit?: number }): Promise<AdminConversationPage> {
     const pair = await this.deps.conversations.participants(conversationId);
@@ -33,8 +34,9 @@ export class AdminService {
     if (range.beforeSeq !== undefined) historyRange.beforeSeq = range.beforeSeq;
     if (range.afterSeq !== undefined) historyRange.afterSeq = range.afterSeq;
     // Only an exchange result looks different per viewer (each side sees what the other revealed):
-    // the console reads every page as the lower id sees it, so pages agree with each other.
-    const [page, profiles] = await Promise.all([this.deps.messages.history(conversationId, pair[0], historyRange), this.deps.users.getMany(pair)]);
+    // the console reads every page as the lower id sees it, so pages agree with each other. What
+    // either user hid or cleared, and an unmatch, hide nothing from the operator.
+    const [page, profiles] = await Promise.all([this.deps.audit.history(conversationId, pair[0], historyRange), this.deps.users.getMany(pair)]);
     const participant = (id: number): AdminParticipant => ({ id, name: profiles.get(id)?.name ?? null, avatarUrl: profiles.get(id)?.avatarUrl ?? null });
     return { conversationId, participants: [participant(pair[0]), participant(pair[1])], items: page.items, hasMore: page.hasMore };
   }

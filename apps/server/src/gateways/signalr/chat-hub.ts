@@ -140,7 +140,8 @@ export function chatHub(commands: CommandHandlers, queries: MessageQueries): Rea
     unmatch: {
       async Unmatch(caller, args) {
         arity('Unmatch', args, 1);
-        return (await commands.unmatch(callerOf(caller), { conversationId: conversationIdArg(args[0]) })).result;
+        const { result } = await commands.unmatch(callerOf(caller), { conversationId: conversationIdArg(args[0]) });
+        return withUserSeq({ sessionId: result.conversationId, state: result.state }, result.userSeq);
       },
     },
   };
