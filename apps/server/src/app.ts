@@ -25,6 +25,7 @@ import { MessageQueries } from './services/message-queries.js';
 import { MessagingService } from './services/messaging-service.js';
 import { SendBudget } from './services/send-budget.js';
 import { PresenceService } from './services/presence-service.js';
+import { PushRegistrationService } from './services/push-registration-service.js';
 import type { Services } from './services/services.js';
 import { SessionRegistry } from './services/session-registry.js';
 import { TypingService } from './services/typing-service.js';
@@ -39,6 +40,8 @@ import { PostgresMediaStore } from './storage/postgres-media-store.js';
 import { PostgresMessageStore } from './storage/postgres-message-store.js';
 import { PostgresUpdateLog } from './storage/postgres-update-log.js';
 import { PostgresUserStore } from './storage/postgres-user-store.js';
+import { PostgresWebPushStore } from './storage/postgres-web-push-store.js';
+import { PostgresWeChatPushStore } from './storage/postgres-wechat-push-store.js';
 import type { SqlClient } from './storage/sql-client.js';
 
 /** Replaceable parts, for tests and for embedding. */
@@ -83,6 +86,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const sendSafety = await buildSendSafety({ config, db, clock, logger });
   const messages = new PostgresMessageStore(db, sendSafety.strangerLimits);
   const blocks = new PostgresBlockStore(db);
+  const wechatPush = new PostgresWeChatPushStore(db);
+  const webPush = new PostgresWebPushStore(db);
   const blobs = config.dataDir === 'memory://' ? new MemoryBlobStore() : new DirectoryBlobStore(join(config.dataDir, 'media'));
   const mediaStore = new PostgresMediaStore(db, blobs);
   const mediaUrl = (key: string) => `${config.publicUrl ? config.publicUrl.replace(/\/$/, '') : ''}/media/${key}`;
@@ -137,6 +142,11 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     users: new UserService({ users, blocks, directory, media }),
     media,
     admin: new AdminService({ conversations, users, audit: new PostgresConversationAudit(db) }),
+    push: new PushRegistrationService({
+      wechat: wechatPush,
+      webPush,
+      settings: { wechatTemplateId: config.push.wechat?.templateId ?? null, wechatOfficialAccount: config.push.wechatOa !== null, webPushPublicKey: config.push.webPush?.publicKey ?? null },
+    }),
     moderationWords: sendSafety.words,
     ...safety,
   };

@@ -137,6 +137,40 @@ export interface SendSafetyConfig {
   wordListPollMs: number;
 }
 
+/** WeChat mini-program subscribe messages (docs/notifications.md); all three ids or none. */
+export interface WeChatSubscribeConfig {
+  appId: string;
+  secret: string;
+  templateId: string;
+  /** Mini-program page a notification opens, `?conversationId=…` appended. */
+  page: string;
+}
+
+/** WeChat Official Account (服务号) template messages; all three ids or none. */
+export interface WeChatOfficialAccountConfig {
+  appId: string;
+  secret: string;
+  templateId: string;
+}
+
+/** Web Push with VAPID: the key pair (URL-safe base64) and the contact the push services see. */
+export interface WebPushConfig {
+  publicKey: string;
+  privateKey: string;
+  subject: string;
+}
+
+/** Push channels that reach offline users besides the webhook; a channel whose settings are absent is off. */
+export interface PushChannelsConfig {
+  wechat: WeChatSubscribeConfig | null;
+  wechatOa: WeChatOfficialAccountConfig | null;
+  /** WeChat's API origin, for both WeChat channels. */
+  wechatApiBase: string;
+  /** Time zone of the time shown in WeChat messages (`YYYY-MM-DD HH:mm`). */
+  wechatTimeZone: string;
+  webPush: WebPushConfig | null;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -181,6 +215,7 @@ export interface Config {
   /** Signs SignalR connection tokens; shared by every node. Null → derived from JWT_SECRET, else a per-process key (one node). */
   signalrSecret: string | null;
   signalr: SignalRConfig;
+  push: PushChannelsConfig;
   safety: SendSafetyConfig;
 }
 
@@ -302,6 +337,50 @@ function sendSafetyConfig(env: Env): SendSafetyConfig {
   };
 }
 
+/** A group of settings that is either entirely set or entirely absent. */
+function allOrNone<K extends string>(env: Env, names: Record<K, string>): Record<K, string> | null {
+  const keys = Object.keys(names) as K[];
+  const values = Object.fromEntries(keys.map((key) => [key, text(env, names[key])])) as Record<K, string | null>;
+  const missing = keys.filter((key) => values[key] === null);
+  if (missing.length === 0) return values as Record<K, string>;
+  if (missing.length === keys.length) return null;
+  const given = keys.find((key) => values[key] !== null)!;
+  throw new ConfigError(names[missing[0]!], `must be set too when ${names[given]} is set`);
+}
+
+function vapidKey(name: string, value: string, bytes: number): string {
+  if (!/^[A-Za-z0-9_-]+=*$/.test(value) || Buffer.from(value, 'base64url').length !== bytes) {
+    throw new ConfigError(name, `must be a URL-safe base64 VAPID key of ${bytes} bytes (npx web-push generate-vapid-keys makes a pair)`);
+  }
+  return value;
+}
+
+function pushChannelsConfig(env: Env): PushChannelsConfig {
+  const wechat = allOrNone(env, { appId: 'PARLEY_WECHAT_APPID', secret: 'PARLEY_WECHAT_SECRET', templateId: 'PARLEY_WECHAT_TEMPLATE_ID' });
+  const wechatOa = allOrNone(env, { appId: 'PARLEY_WECHAT_OA_APPID', secret: 'PARLEY_WECHAT_OA_SECRET', templateId: 'PARLEY_WECHAT_OA_TEMPLATE_ID' });
+  const vapid = allOrNone(env, { publicKey: 'PARLEY_VAPID_PUBLIC_KEY', privateKey: 'PARLEY_VAPID_PRIVATE_KEY', subject: 'PARLEY_VAPID_SUBJECT' });
+  const page = (text(env, 'PARLEY_WECHAT_PAGE') ?? 'pages/chat/index').replace(/^\//, '');
+  if (!/^[\w./-]+$/.test(page)) throw new ConfigError('PARLEY_WECHAT_PAGE', `must be a mini-program page path such as pages/chat/index, got "${page}"`);
+  const wechatTimeZone = text(env, 'PARLEY_WECHAT_TIME_ZONE') ?? 'Asia/Shanghai';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: wechatTimeZone });
+  } catch {
+    throw new ConfigError('PARLEY_WECHAT_TIME_ZONE', `must be an IANA time zone such as Asia/Shanghai, got "${wechatTimeZone}"`);
+  }
+  if (vapid && !/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(vapid.subject)) {
+    throw new ConfigError('PARLEY_VAPID_SUBJECT', `must be a mailto: address or an https:// URL, got "${vapid.subject}"`);
+  }
+  return {
+    wechat: wechat ? { ...wechat, page } : null,
+    wechatOa,
+    wechatApiBase: (url(env, 'PARLEY_WECHAT_API_BASE', ['http:', 'https:']) ?? 'https://api.weixin.qq.com').replace(/\/+$/, ''),
+    wechatTimeZone,
+    webPush: vapid
+      ? { publicKey: vapidKey('PARLEY_VAPID_PUBLIC_KEY', vapid.publicKey, 65), privateKey: vapidKey('PARLEY_VAPID_PRIVATE_KEY', vapid.privateKey, 32), subject: vapid.subject }
+      : null,
+  };
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const jwt: JwtConfig = {
@@ -366,6 +445,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     signalrSecret: text(env, 'PARLEY_SIGNALR_SECRET'),
     signalr: signalrConfig(env),
+    push: pushChannelsConfig(env),
     safety: sendSafetyConfig(env),
   };
   if (config.signalr.maxMessageBytes > config.signalr.maxTransportMessageBytes) {

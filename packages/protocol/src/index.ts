@@ -10,5 +10,6 @@ export * from './stomp-destinations.js';
 export * from './signalr-names.js';
 export * from './sync-events.js';
 export * from './rest-routes.js';
+export * from './push-registration.js';
 export * from './moderation.js';
 export * from './safety-actions.js';

@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health-routes.js';
 import { mediaFileRoutes, mediaUploadRoutes } from './routes/media-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
+import { pushRoutes } from './routes/push-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { guardAgainstSlowClients, slowClientServerOptions } from './slow-client-guard.js';
 import { validatorCompiler } from './validator.js';
@@ -77,6 +78,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     await user.register(messageRoutes, { services: deps.services, metrics: deps.metrics });
     await user.register(userRoutes, { services: deps.services });
     await user.register(mediaUploadRoutes, { services: deps.services });
+    await user.register(pushRoutes, { services: deps.services });
   });
   const adminToken = deps.config.adminToken;
   if (adminToken) {

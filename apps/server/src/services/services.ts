@@ -5,6 +5,7 @@ import type { MessageQueries } from './message-queries.js';
 import type { MessagingService } from './messaging-service.js';
 import type { ModerationWords } from './moderation-words.js';
 import type { PresenceService } from './presence-service.js';
+import type { PushRegistrationService } from './push-registration-service.js';
 import type { ReportService } from './report-service.js';
 import type { RestrictionService } from './restriction-service.js';
 import type { UnmatchService } from './unmatch-service.js';
@@ -23,6 +24,8 @@ export interface Services {
   users: UserService;
   media: MediaService;
   admin: AdminService;
+  /** Where offline users are reached: WeChat openIds and grants, Web Push subscriptions. */
+  push: PushRegistrationService;
   /** The moderation word lists (admin API). */
   moderationWords: ModerationWords;
   /** Reports about conversation peers and the operator's queue. */

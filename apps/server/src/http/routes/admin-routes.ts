@@ -1,4 +1,4 @@
-import { AdminUserBody, Id } from '@parley/protocol';
+import { AdminUserUpsertBody, Id } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -22,11 +22,27 @@ export function requireAdminToken(adminToken: string) {
 export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; adminToken: string }> = async (app, { services, adminToken }) => {
   app.addHook('onRequest', requireAdminToken(adminToken));
 
-  app.put('/admin/users/:id', { schema: { tags: ['admin'], summary: 'Create or update a user profile', params: Type.Object({ id: Id }), body: AdminUserBody } }, async (request) =>
-    services.users.updateProfile(request.params.id, request.body),
+  /** The openIds the push channels reach a user at: private, like the WeChat id, so only here and in the admin API. */
+  const weChatIds = async (userId: number) => {
+    const account = await services.push.weChatAccount(userId);
+    return { wechatOpenId: account.openId, wechatOaOpenId: account.oaOpenId };
+  };
+
+  app.put(
+    '/admin/users/:id',
+    { schema: { tags: ['admin'], summary: 'Create or update a user profile (and their WeChat openIds for notifications)', params: Type.Object({ id: Id }), body: AdminUserUpsertBody } },
+    async (request) => {
+      const { wechatOpenId, wechatOaOpenId, ...profile } = request.body;
+      const saved = await services.users.updateProfile(request.params.id, profile);
+      if (wechatOpenId !== undefined || wechatOaOpenId !== undefined) {
+        await services.push.setWeChatOpenIdsAsAdmin(request.params.id, { openId: wechatOpenId, oaOpenId: wechatOaOpenId });
+      }
+      return { ...saved, ...(await weChatIds(request.params.id)) };
+    },
   );
 
-  app.get('/admin/users/:id', { schema: { tags: ['admin'], summary: 'A user profile, private fields included', params: Type.Object({ id: Id }) } }, async (request) =>
-    services.users.profile(request.params.id),
-  );
+  app.get('/admin/users/:id', { schema: { tags: ['admin'], summary: 'A user profile, private fields included', params: Type.Object({ id: Id }) } }, async (request) => ({
+    ...(await services.users.profile(request.params.id)),
+    ...(await weChatIds(request.params.id)),
+  }));
 };
