@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryEvent } from '../../src/domain/delivery-event.js';
+import type { NodeNotice } from '../../src/domain/node-notice.js';
 import type { FanoutBus } from '../../src/ports/fanout-bus.js';
 import { MemoryFanoutBus } from '../../src/realtime/memory-fanout-bus.js';
 import { RedisConnections } from '../../src/realtime/redis-connections.js';
@@ -16,6 +17,7 @@ import { redisServerAvailable, startRedisServer } from '../support/redis-server-
 interface Node {
   bus: FanoutBus;
   received: DeliveryEvent[];
+  notices: NodeNotice[];
 }
 
 interface BusBackend {
@@ -26,8 +28,9 @@ interface BusBackend {
 }
 
 function attach(bus: FanoutBus): Node {
-  const node: Node = { bus, received: [] };
+  const node: Node = { bus, received: [], notices: [] };
   bus.subscribe((event) => node.received.push(event));
+  bus.onNotice((notice) => node.notices.push(notice));
   return node;
 }
 
@@ -156,6 +159,31 @@ for (const backend of BACKENDS) {
       await a!.bus.publish(message([4, 3], 'two'));
       await settle();
       expect(b!.received.map(contentOf)).toEqual(['one']);
+    });
+
+    const ban = (userId: number): NodeNotice => ({
+      kind: 'restriction',
+      userId,
+      restriction: { kind: 'BAN', until: null, reason: 'test', source: 'ADMIN', createdAt: new Date(0).toISOString() },
+    });
+
+    it('hands a notice to the broadcasting node itself once, before the broadcast settles', async () => {
+      const [a] = await open(1);
+      await a!.bus.broadcast(ban(5));
+      expect(a!.notices).toEqual([ban(5)]);
+      await settle();
+      expect(a!.notices).toHaveLength(1);
+    });
+
+    multi('carries a notice to every node, whether or not it watches the user, once each', async () => {
+      const [a, b, c] = await open(3);
+      await b!.bus.watchUser(6);
+      await settle();
+      await a!.bus.broadcast(ban(6));
+      await eventually(() => b!.notices.length === 1 && c!.notices.length === 1, 'the notice on every node');
+      await settle();
+      for (const node of [a, b, c]) expect(node!.notices).toEqual([ban(6)]);
+      expect(b!.received).toHaveLength(0);
     });
   });
 }
