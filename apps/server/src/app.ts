@@ -22,6 +22,7 @@ import { ExchangeService } from './services/exchange-service.js';
 import { MediaService } from './services/media-service.js';
 import { MessagePublisher } from './services/message-publisher.js';
 import { MessageQueries } from './services/message-queries.js';
+import { MessageEditService } from './services/message-edits.js';
 import { MessagingService } from './services/messaging-service.js';
 import { SendBudget } from './services/send-budget.js';
 import { PresenceService } from './services/presence-service.js';
@@ -37,6 +38,7 @@ import { PostgresBlockStore } from './storage/postgres-block-store.js';
 import { PostgresConversationAudit } from './storage/postgres-conversation-audit.js';
 import { PostgresConversationStore } from './storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from './storage/postgres-media-store.js';
+import { PostgresMessageEditStore } from './storage/postgres-message-edit-store.js';
 import { PostgresMessageStore } from './storage/postgres-message-store.js';
 import { PostgresUpdateLog } from './storage/postgres-update-log.js';
 import { PostgresUserStore } from './storage/postgres-user-store.js';
@@ -136,6 +138,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const services: Services = {
     messaging,
     queries: new MessageQueries({ messages, conversations, users, presence: realtime.presence, updates: new PostgresUpdateLog(db) }),
+    edits: new MessageEditService({ messages, edits: new PostgresMessageEditStore(db), blocks, budget, delivery, clock, editWindowMs: config.editWindowMs }),
     exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher, restrictions: safety.restrictions, unmatches: safety.unmatches }),
     typing: new TypingService({ conversations, blocks, limiter: realtime.typingLimiter, delivery }),
     presence,

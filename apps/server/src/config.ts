@@ -199,6 +199,8 @@ export interface Config {
   sendRatePerSecond: number;
   sendBurst: number;
   typingRatePerSecond: number;
+  /** How long after sending the sender may edit a TEXT message. */
+  editWindowMs: number;
   media: MediaLimits;
   /** Base URL clients reach this service at, for absolute media URLs; null → relative `/media/…`. */
   publicUrl: string | null;
@@ -412,6 +414,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sendRatePerSecond,
     sendBurst: integer(env, 'PARLEY_SEND_BURST', 30, 1, 1_000_000),
     typingRatePerSecond: positiveNumber(env, 'PARLEY_TYPING_RATE', 2),
+    editWindowMs: integer(env, 'PARLEY_EDIT_WINDOW_MS', 24 * 3_600_000, 0, 366 * 24 * 3_600_000),
     media: {
       imageMaxBytes: integer(env, 'PARLEY_MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1, 2 ** 31),
       voiceMaxBytes: integer(env, 'PARLEY_MAX_VOICE_BYTES', 5 * 1024 * 1024, 1, 2 ** 31),

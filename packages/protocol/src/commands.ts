@@ -6,8 +6,8 @@
  * docs/operations.md lists every command on every door.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { ExchangeAnswer, Message } from './model.js';
-import { ExchangeRequestBody, Id, RecallBody, SendMessageBody, StompExchangeRespondBody, StompMarkReadBody, TypingBody } from './schemas.js';
+import type { ExchangeAnswer, Message, ReactionNotice } from './model.js';
+import { ExchangeRequestBody, Id, RecallBody, SendMessageBody, StompExchangeRespondBody, StompEditBody, StompMarkReadBody, StompReactBody, TypingBody } from './schemas.js';
 import { ReportBody, UnmatchBody, type Report, type UnmatchResult } from './safety-actions.js';
 
 export const GetMessageBody = Type.Object({ messageId: Id });
@@ -45,6 +45,8 @@ export const COMMANDS = {
   respondExchange: { payload: StompExchangeRespondBody, result: returns<ExchangeRespondResult & WithUserSeq>() },
   recall: { payload: RecallBody, result: returns<Message & WithUserSeq>() },
   getMessage: { payload: GetMessageBody, result: returns<Message>() },
+  edit: { payload: StompEditBody, result: returns<Message & WithUserSeq>() },
+  react: { payload: StompReactBody, result: returns<ReactionNotice & WithUserSeq>() },
   report: { payload: ReportBody, result: returns<Report>() },
   unmatch: { payload: UnmatchBody, result: returns<UnmatchResult & WithUserSeq>() },
 } as const satisfies Record<string, { payload: TSchema; result: Returns<unknown> }>;

@@ -16,14 +16,30 @@ const base: Message = {
   isRead: false,
   clientMsgId: 'c-1',
   createdAt: '2026-01-01T00:00:00.000Z',
+  editedAt: null,
+  replyTo: null,
+  reactions: [],
 };
 
 describe('hub message mapping', () => {
   it('gives back the canonical message that toHubMessage started from', () => {
     const voice: Message = { ...base, messageType: 'VOICE', content: 'https://x/v.m4a', extra: { durationMs: 2500 }, status: 'RECALLED' };
-    for (const message of [base, voice, { ...base, clientMsgId: null, extra: { w: 1 } }]) {
+    const reply: Message = {
+      ...base,
+      editedAt: '2026-01-01T00:05:00.000Z',
+      replyTo: { id: 5, seq: 10, senderId: 2, messageType: 'IMAGE', preview: '' },
+      reactions: [{ emoji: '👍', userIds: [2, 1] }],
+    };
+    for (const message of [base, voice, reply, { ...base, clientMsgId: null, extra: { w: 1 } }]) {
       expect(fromHubMessage(toHubMessage(message))).toEqual(message);
     }
+  });
+
+  it('adds editedAt, replyTo and reactions to the hub message only when they say something', () => {
+    for (const key of ['editedAt', 'replyTo', 'reactions']) expect(toHubMessage(base)).not.toHaveProperty(key);
+    const edited = toHubMessage({ ...base, editedAt: '2026-01-01T00:05:00.000Z', reactions: [{ emoji: '❤️', userIds: [2] }] });
+    expect(edited).toMatchObject({ editedAt: '2026-01-01T00:05:00.000Z', reactions: [{ emoji: '❤️', userIds: [2] }] });
+    expect(edited).not.toHaveProperty('replyTo');
   });
 
   it('turns a numeric tempId into a string clientMsgId, and whole seconds into durationMs without extra', () => {
@@ -39,5 +55,6 @@ describe('hub message mapping', () => {
       tempId: 'c-9',
       extraData: '{"a":1}',
     });
+    expect(toHubSendDto({ receiverId: 2, content: 'yes', replyToId: 41 })).toEqual({ receiverId: 2, messageType: 1, content: 'yes', replyToId: 41 });
   });
 });

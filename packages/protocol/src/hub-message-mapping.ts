@@ -31,6 +31,9 @@ export function fromHubMessage(hub: WireHubMessage): Message {
     isRead: hub.isRead,
     clientMsgId: hub.tempId === undefined || hub.tempId === null ? null : String(hub.tempId),
     createdAt: hub.createTime,
+    editedAt: hub.editedAt ?? null,
+    replyTo: hub.replyTo ?? null,
+    reactions: hub.reactions ?? [],
   };
 }
 
@@ -41,6 +44,7 @@ export function toHubSendDto(body: {
   content: string;
   extra?: Record<string, unknown> | null;
   clientMsgId?: string | null;
+  replyToId?: number | null;
 }): HubSendMessageDto {
   const dto: HubSendMessageDto = {
     receiverId: body.receiverId,
@@ -49,6 +53,7 @@ export function toHubSendDto(body: {
   };
   if (body.clientMsgId) dto.tempId = body.clientMsgId;
   if (body.extra) dto.extraData = JSON.stringify(body.extra);
+  if (body.replyToId) dto.replyToId = body.replyToId;
   return dto;
 }
 

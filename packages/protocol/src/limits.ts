@@ -14,6 +14,10 @@ export const LIMITS = {
   frameMaxBytes: 64 * 1024,
   recallWindowMs: 2 * 60 * 1000,
   typingExpiryMs: 6000,
+  /** A reply's quoted preview, in characters (code points). */
+  replyPreviewMaxChars: 100,
+  /** A reaction, in characters (code points): an emoji, a flag, a family, or a short sticker code. */
+  reactionMaxChars: 16,
   /** Largest id accepted from a client: JSON numbers are doubles. */
   maxId: Number.MAX_SAFE_INTEGER,
 } as const;

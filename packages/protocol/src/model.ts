@@ -44,6 +44,28 @@ export interface Message {
   clientMsgId: string | null;
   /** ISO-8601 UTC. */
   createdAt: string;
+  /** When the sender last edited the content (TEXT only); null when never edited. */
+  editedAt: string | null;
+  /** The message this one replies to, as it was when this one was sent; null when it is no reply. */
+  replyTo: ReplySnapshot | null;
+  /** One entry per emoji in use, in the order each was first chosen; empty when nobody reacted. */
+  reactions: ReactionGroup[];
+}
+
+/** What a reply shows of the message it quotes, taken when the reply was sent. */
+export interface ReplySnapshot {
+  id: number;
+  seq: number;
+  senderId: number;
+  messageType: MessageType;
+  /** The quoted content, cut to at most 100 characters; empty for media and exchange messages. */
+  preview: string;
+}
+
+/** The users who reacted to a message with one emoji, earliest first. */
+export interface ReactionGroup {
+  emoji: string;
+  userIds: number[];
 }
 
 export interface PeerProfile {
@@ -102,6 +124,19 @@ export interface RecallNotice {
   conversationId: number;
   messageId: number;
   seq: number;
+}
+
+/**
+ * A user set, replaced or removed (`emoji` null) their reaction to a message; `reactions` is the
+ * message's whole reaction list after the change, so applying the latest notice is enough.
+ */
+export interface ReactionNotice {
+  conversationId: number;
+  messageId: number;
+  seq: number;
+  userId: number;
+  emoji: string | null;
+  reactions: ReactionGroup[];
 }
 
 /** The answer to an exchange request; `exchangedData` is the other side's data, only when accepted. */

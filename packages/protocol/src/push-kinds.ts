@@ -2,7 +2,7 @@
  * What the server pushes to connected clients, by kind. Each door names every kind (a STOMP user
  * queue, SignalR events), keyed by `PushKind`, so a new kind cannot be forgotten at a door.
  */
-import type { ExchangeAnswer, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from './model.js';
+import type { ExchangeAnswer, Message, PresenceChange, ReactionNotice, ReadReceipt, RecallNotice, TypingNotice } from './model.js';
 
 /** The canonical body of each push kind (REST and STOMP shapes). */
 export interface PushBodies {
@@ -12,9 +12,12 @@ export interface PushBodies {
   presence: PresenceChange;
   recall: RecallNotice;
   exchange: ExchangeAnswer;
+  /** The edited message as it is now. */
+  edit: Message;
+  reaction: ReactionNotice;
 }
 
 export type PushKind = keyof PushBodies;
 
-const EVERY_PUSH_KIND: Record<PushKind, true> = { message: true, read: true, typing: true, presence: true, recall: true, exchange: true };
+const EVERY_PUSH_KIND: Record<PushKind, true> = { message: true, read: true, typing: true, presence: true, recall: true, exchange: true, edit: true, reaction: true };
 export const PUSH_KINDS = Object.keys(EVERY_PUSH_KIND) as readonly PushKind[];

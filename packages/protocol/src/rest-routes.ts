@@ -10,6 +10,9 @@ export const REST_COMMAND_ROUTES = {
   respondExchange: 'POST /messages/exchange/:messageId/respond',
   recall: 'DELETE /messages/:messageId',
   getMessage: 'GET /messages/:messageId',
+  edit: 'PATCH /messages/:messageId',
+  // PUT sets or replaces the caller's reaction; DELETE removes it (the command with emoji null).
+  react: 'PUT|DELETE /messages/:messageId/reaction',
   report: 'POST /reports',
   unmatch: 'POST /messages/conversations/:conversationId/unmatch',
 } as const satisfies Record<CommandName, string | null>;

@@ -35,6 +35,8 @@ export const SendMessageBody = Type.Object({
   content: Text({ maxLength: 20_000 }),
   clientMsgId: ClientMsgId,
   extra: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+  /** The message of the same conversation this one replies to. */
+  replyToId: Type.Optional(Type.Union([Id, Type.Null()])),
 });
 export type SendMessageBody = Static<typeof SendMessageBody>;
 
@@ -60,6 +62,22 @@ export type StompExchangeRespondBody = Static<typeof StompExchangeRespondBody>;
 
 export const RecallBody = Type.Object({ messageId: Id });
 export type RecallBody = Static<typeof RecallBody>;
+
+export const EditBody = Type.Object({ content: Text({ maxLength: 20_000 }) });
+export type EditBody = Static<typeof EditBody>;
+
+export const StompEditBody = Type.Object({ messageId: Id, content: Text({ maxLength: 20_000 }) });
+export type StompEditBody = Static<typeof StompEditBody>;
+
+// The length in characters is a domain rule (code points, so a flag counts once); this bounds the size.
+const Reaction = Text({ minLength: 1, maxLength: 64 });
+
+export const ReactionBody = Type.Object({ emoji: Reaction });
+export type ReactionBody = Static<typeof ReactionBody>;
+
+/** `emoji` null removes the caller's reaction. */
+export const StompReactBody = Type.Object({ messageId: Id, emoji: Type.Union([Reaction, Type.Null()]) });
+export type StompReactBody = Static<typeof StompReactBody>;
 
 export const DevTokenBody = Type.Object({
   userId: Id,
@@ -110,6 +128,7 @@ export const HubSendMessageDto = Type.Object({
   voiceUrl: Type.Optional(Type.Union([Text({ maxLength: 2048 }), Type.Null()])),
   voiceDuration: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 300 }), Type.Null()])),
   extraData: Type.Optional(Type.Union([Text({ maxLength: 20_000 }), Type.Null()])),
+  replyToId: Type.Optional(Type.Union([Id, Type.Null()])),
 });
 export type HubSendMessageDto = Static<typeof HubSendMessageDto>;
 

@@ -14,6 +14,8 @@ export const HUB_COMMAND_METHODS = {
   respondExchange: ['RespondExchange'],
   recall: ['RecallMessage'],
   getMessage: ['GetMessage'],
+  edit: ['EditMessage'],
+  react: ['React'],
   report: ['Report'],
   unmatch: ['Unmatch'],
 } as const satisfies Record<CommandName, readonly [string, ...string[]]>;
@@ -34,6 +36,8 @@ export const HUB_PUSH_EVENTS = {
   presence: ['UserOnline', 'UserOffline'],
   recall: ['MessageRecalled'],
   exchange: ['ExchangeResponded'],
+  edit: ['MessageEdited'],
+  reaction: ['ReactionChanged'],
 } as const satisfies Record<PushKind, readonly [string, ...string[]]>;
 
 export type HubEventName = (typeof HUB_PUSH_EVENTS)[PushKind][number];

@@ -2,7 +2,7 @@
  * The SignalR door's shapes (docs/signalr.md). The canonical Message converts to a HubMessage and
  * the integer message types map to the canonical names, both ways.
  */
-import type { Message, MessageType } from './model.js';
+import type { Message, MessageType, ReactionGroup, ReplySnapshot } from './model.js';
 
 export const HUB_MESSAGE_TYPE: Record<MessageType, number> = {
   TEXT: 1,
@@ -38,6 +38,12 @@ export interface HubMessage {
   isRead: boolean;
   createTime: string;
   tempId?: string;
+  /** Present once the sender edited the content. */
+  editedAt?: string;
+  /** Present on a reply: the quoted message (`messageType` canonical, as in `replyTo` of the canonical message). */
+  replyTo?: ReplySnapshot;
+  /** Present once someone reacted. */
+  reactions?: ReactionGroup[];
 }
 
 export function toHubMessage(m: Message): HubMessage {
@@ -59,5 +65,9 @@ export function toHubMessage(m: Message): HubMessage {
     createTime: m.createdAt,
   };
   if (m.clientMsgId !== null) hub.tempId = m.clientMsgId;
+  // Added fields appear only when they say something, so a plain message keeps the ChatHub shape exactly.
+  if (m.editedAt !== null) hub.editedAt = m.editedAt;
+  if (m.replyTo !== null) hub.replyTo = m.replyTo;
+  if (m.reactions.length > 0) hub.reactions = m.reactions;
   return hub;
 }

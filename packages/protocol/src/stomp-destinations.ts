@@ -17,6 +17,8 @@ export const STOMP_COMMAND_DESTINATIONS = {
   respondExchange: '/app/chat.exchange.respond',
   recall: '/app/chat.recall',
   getMessage: '/app/chat.get',
+  edit: '/app/chat.edit',
+  react: '/app/chat.react',
   report: '/app/chat.report',
   unmatch: '/app/chat.unmatch',
 } as const satisfies Record<CommandName, `/app/${string}`>;
@@ -29,6 +31,8 @@ export const STOMP_PUSH_QUEUES = {
   presence: '/user/queue/presence',
   recall: '/user/queue/recalls',
   exchange: '/user/queue/exchange',
+  edit: '/user/queue/edits',
+  reaction: '/user/queue/reactions',
 } as const satisfies Record<PushKind, `/user/queue/${string}`>;
 
 /** Failed commands: `{code, message, destination, clientMsgId?, retryAfterMs?}`. */

@@ -1,4 +1,4 @@
-import type { ExchangeAnswer, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
+import type { ExchangeAnswer, Message, PresenceChange, ReactionNotice, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
 
 /** One user an event goes to. `userSeq` is set for changes logged in that user's update log. */
 export interface PushRecipient<B = unknown> {
@@ -27,6 +27,8 @@ export type DeliveryEvent =
   | EventOf<'typing', TypingNotice>
   | EventOf<'presence', PresenceChange>
   | EventOf<'recall', RecallNotice>
-  | EventOf<'exchange', ExchangeAnswer>;
+  | EventOf<'exchange', ExchangeAnswer>
+  | EventOf<'edit', Message>
+  | EventOf<'reaction', ReactionNotice>;
 
 export type DeliveryKind = DeliveryEvent['kind'];

@@ -2,6 +2,7 @@ import { LIMITS, type Message, type SendableMessageType } from '@parley/protocol
 import { AppError, isAppError } from '../domain/app-error.js';
 import { pairKey } from '../domain/conversation-pair.js';
 import { checkOutgoingContent, isMediaType, mediaKeyOf } from '../domain/message-rules.js';
+import { withReply } from '../domain/reply-snapshot.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConversationStore } from '../ports/conversation-store.js';
 import type { MediaStore } from '../ports/media-store.js';
@@ -11,6 +12,7 @@ import { withMasked, type ContentScreening } from './content-screening.js';
 import type { DeliveryService } from './delivery-service.js';
 import type { MessagePublisher } from './message-publisher.js';
 import { requireParticipant } from './participation.js';
+import { replySnapshotFor } from './reply-snapshot.js';
 import { recipientsOf } from './recipients.js';
 import type { SendBudget } from './send-budget.js';
 import { SendQueue } from './send-queue.js';
@@ -21,6 +23,8 @@ export interface SendCommand {
   content: string;
   clientMsgId: string | number | null;
   extra?: Record<string, unknown> | null;
+  /** The message of the same conversation this one replies to. */
+  replyToId?: number | null;
 }
 
 export interface SendResult {
@@ -186,6 +190,9 @@ export class MessagingService {
         extra = { ...extra, size: record.size, mime: record.mime };
       }
     }
+    // A reply's quote is taken now and travels inside extra (see domain/reply-snapshot.ts).
+    const replyTo = command.replyToId ? await replySnapshotFor(this.deps.messages, senderId, command.receiverId, command.replyToId) : null;
+    extra = withReply(extra, replyTo);
     return {
       senderId,
       receiverId: command.receiverId,

@@ -2,6 +2,7 @@ import type { AdminService } from './admin-service.js';
 import type { MediaService } from './media-service.js';
 import type { ExchangeService } from './exchange-service.js';
 import type { MessageQueries } from './message-queries.js';
+import type { MessageEditService } from './message-edits.js';
 import type { MessagingService } from './messaging-service.js';
 import type { ModerationWords } from './moderation-words.js';
 import type { PresenceService } from './presence-service.js';
@@ -18,6 +19,8 @@ export interface Services {
   messaging: MessagingService;
   /** The reads: one message, history, conversations, sync. */
   queries: MessageQueries;
+  /** Changes to sent messages: edits and reactions. */
+  edits: MessageEditService;
   exchange: ExchangeService;
   typing: TypingService;
   presence: PresenceService;

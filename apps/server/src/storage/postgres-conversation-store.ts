@@ -2,6 +2,7 @@ import type { ConversationCursor, ConversationSide, ConversationStore, PeerRelat
 import { orderedPair } from '../domain/conversation-pair.js';
 import type { SqlClient } from './sql-client.js';
 import { messageColumns, toMessage, type MessageRow } from './message-rows.js';
+import { withReactions } from './message-reactions.js';
 
 type SideRow = {
   c_id: number;
@@ -58,7 +59,7 @@ export class PostgresConversationStore implements ConversationStore {
 
   async getSide(conversationId: number, userId: number): Promise<ConversationSide | null> {
     const [row] = await this.db.query<SideRow>(`${SIDE_SELECT} WHERE m.user_id = $1 AND m.conversation_id = $2`, [userId, conversationId]);
-    return row ? toSide(row, userId) : null;
+    return row ? (await this.withLastMessageReactions([toSide(row, userId)]))[0]! : null;
   }
 
   async listSides(userId: number, before: ConversationCursor | null, limit: number): Promise<ConversationSide[]> {
@@ -69,7 +70,16 @@ export class PostgresConversationStore implements ConversationStore {
        LIMIT $4`,
       [userId, before?.activityUs ?? null, before?.id ?? null, limit],
     );
-    return rows.map((r) => toSide(r, userId));
+    return this.withLastMessageReactions(rows.map((r) => toSide(r, userId)));
+  }
+
+  /** The last messages' reactions, one query for the whole page. */
+  private async withLastMessageReactions(sides: ConversationSide[]): Promise<ConversationSide[]> {
+    await withReactions(
+      this.db,
+      sides.map((side) => side.lastMessage),
+    );
+    return sides;
   }
 
   async peerRelations(userId: number, options: { candidates?: readonly number[]; withWriting: boolean }): Promise<PeerRelation[]> {

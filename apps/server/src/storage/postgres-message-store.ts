@@ -16,7 +16,8 @@ import type {
   StrangerLimits,
 } from '../ports/message-store.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
-import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-rows.js';
+import { MESSAGE_COLUMNS, NEW_MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-rows.js';
+import { withReactions } from './message-reactions.js';
 import { appendUpdates, insertMessages, lockConversations } from './write-path.js';
 import { lockProfiles } from './postgres-user-store.js';
 
@@ -73,7 +74,7 @@ export class PostgresMessageStore implements MessageStore {
       sent.push({ item, index });
     });
     const rows = await this.db.query<AppendedRow>(
-      `SELECT idx, outcome, sender_user_seq, receiver_user_seq, retry_after_ms, ${MESSAGE_COLUMNS}
+      `SELECT idx, outcome, sender_user_seq, receiver_user_seq, retry_after_ms, ${NEW_MESSAGE_COLUMNS}
        FROM parley_append_messages($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4, $8::int4)`,
       [
         sent.map(({ item }) => item.senderId),
@@ -115,7 +116,9 @@ export class PostgresMessageStore implements MessageStore {
 
   async getById(messageId: number, viewerId: number): Promise<Message | null> {
     const [row] = await this.db.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [messageId]);
-    return row ? toMessage(row, viewerId) : null;
+    if (!row) return null;
+    const [message] = await withReactions(this.db, [toMessage(row, viewerId)]);
+    return message!;
   }
 
   async history(conversationId: number, viewerId: number, range: HistoryRange): Promise<{ items: Message[]; hasMore: boolean }> {
@@ -137,7 +140,7 @@ export class PostgresMessageStore implements MessageStore {
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit);
     if (afterSeq === undefined) page.reverse();
-    return { items: page.map((r) => toMessage(r, viewerId)), hasMore };
+    return { items: await withReactions(this.db, page.map((r) => toMessage(r, viewerId))), hasMore };
   }
 
   async markRead(conversationId: number, readerId: number, upToSeq: number | null): Promise<ReadOutcome> {

@@ -1,7 +1,8 @@
-import type { ExchangeAnswer, ReadReceipt, RecallNotice, SyncEvent, SyncPage } from '@parley/protocol';
+import type { ExchangeAnswer, Message, ReactionNotice, ReadReceipt, RecallNotice, SyncEvent, SyncPage } from '@parley/protocol';
 import type { UpdateLog } from '../ports/update-log.js';
 import type { SqlClient } from './sql-client.js';
 import { messageColumns, toMessage, type MessageRow } from './message-rows.js';
+import { withReactions } from './message-reactions.js';
 
 type EntryRow = { u_seq: number; u_kind: string; u_data: unknown } & Partial<MessageRow>;
 
@@ -11,7 +12,7 @@ export class PostgresUpdateLog implements UpdateLog {
   async since(userId: number, since: number, limit: number): Promise<SyncPage> {
     const rows = await this.db.query<EntryRow>(
       `SELECT u.user_seq AS u_seq, u.kind AS u_kind, u.data AS u_data, ${messageColumns('msg')}
-       FROM user_updates u LEFT JOIN messages msg ON u.kind = 'message' AND msg.id = u.message_id
+       FROM user_updates u LEFT JOIN messages msg ON u.kind IN ('message', 'edit') AND msg.id = u.message_id
        WHERE u.user_id = $1 AND u.user_seq > $2
        ORDER BY u.user_seq LIMIT $3`,
       [userId, since, limit + 1],
@@ -28,10 +29,19 @@ export class PostgresUpdateLog implements UpdateLog {
           return { userSeq, type: 'recall', data: row.u_data as RecallNotice };
         case 'exchange':
           return { userSeq, type: 'exchange', data: row.u_data as ExchangeAnswer };
+        case 'edit':
+          // The message as it is now, like a message entry: a later edit or recall shows through.
+          return { userSeq, type: 'edit', data: toMessage(row as MessageRow, userId) };
+        case 'reaction':
+          return { userSeq, type: 'reaction', data: row.u_data as ReactionNotice };
         default:
           throw new Error(`unknown update kind ${row.u_kind}`);
       }
     });
+    await withReactions(
+      this.db,
+      events.flatMap((event): Message[] => (event.type === 'message' || event.type === 'edit' ? [event.data] : [])),
+    );
     const hasMore = rows.length > limit;
     const latestSeq = latest ? Number(latest.last_user_seq) : 0;
     // The two reads are separate snapshots: a change committed between them must not be reported

@@ -80,6 +80,7 @@ const message = (recipients: number[], text = 'hi'): DeliveryEvent => ({
   body: {
     id: 1, conversationId: 1, seq: 1, senderId: recipients[0]!, receiverId: recipients[1] ?? recipients[0]!, messageType: 'TEXT',
     content: text, extra: null, status: 'NORMAL', isRead: false, clientMsgId: null, createdAt: new Date(0).toISOString(),
+    editedAt: null, replyTo: null, reactions: [],
   },
   recipients: recipients.map((userId, i) => ({ userId, userSeq: i + 10 })),
 });

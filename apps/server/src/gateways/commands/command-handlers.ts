@@ -68,6 +68,14 @@ export function commandHandlers(services: Services, metrics: Metrics): CommandHa
     async getMessage(caller, input) {
       return { result: await services.queries.getMessage(caller.userId, input.messageId), repeated: false };
     },
+    async edit(caller, input) {
+      const edited = await services.edits.edit(caller.userId, input.messageId, input.content, caller.connectionId);
+      return { result: withUserSeq<Message>(edited.message, edited.userSeq), repeated: edited.userSeq === null };
+    },
+    async react(caller, input) {
+      const reacted = await services.edits.react(caller.userId, input.messageId, input.emoji, caller.connectionId);
+      return { result: withUserSeq(reacted.notice, reacted.userSeq), repeated: reacted.userSeq === null };
+    },
     async report(caller, input) {
       return { result: await services.reports.report(caller.userId, input), repeated: false };
     },

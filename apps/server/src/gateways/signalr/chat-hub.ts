@@ -1,4 +1,4 @@
-import { HubSendMessageDto, Id, ReportBody, toHubMessage, type CommandName, type HUB_COMMAND_METHODS, type HUB_GROUP_METHODS, type Message } from '@parley/protocol';
+import { HubSendMessageDto, Id, StompEditBody, StompReactBody, ReportBody, toHubMessage, type CommandName, type HUB_COMMAND_METHODS, type HUB_GROUP_METHODS, type Message } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../domain/app-error.js';
 import type { MessageQueries } from '../../services/message-queries.js';
@@ -34,6 +34,8 @@ const messageIdArg = id('messageId');
 const upToSeqArg = payloadValidator(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), 'upToSeq');
 const isTypingArg = bool('isTyping');
 const acceptArg = bool('accept');
+const contentArg = payloadValidator(StompEditBody.properties.content, 'content');
+const emojiArg = payloadValidator(StompReactBody.properties.emoji, 'emoji');
 const reportDto = payloadValidator(ReportBody, 'dto');
 const conversationIdArg = id('conversationId');
 
@@ -129,6 +131,24 @@ export function chatHub(commands: CommandHandlers, queries: MessageQueries): Rea
         arity('GetMessage', args, 1);
         const { result } = await commands.getMessage(callerOf(caller), { messageId: messageIdArg(args[0]) });
         return hubMessage(caller, result);
+      },
+    },
+    edit: {
+      async EditMessage(caller, args) {
+        arity('EditMessage', args, 2);
+        const messageId = messageIdArg(args[0]);
+        const { result } = await commands.edit(callerOf(caller), { messageId, content: contentArg(args[1]) });
+        return withUserSeq(hubMessage(caller, result), result.userSeq);
+      },
+    },
+    react: {
+      async React(caller, args) {
+        // React(messageId) or React(messageId, null) takes the caller's reaction back.
+        arity('React', args, 1, 2);
+        const messageId = messageIdArg(args[0]);
+        const { result } = await commands.react(callerOf(caller), { messageId, emoji: args.length > 1 ? emojiArg(args[1]) : null });
+        const { conversationId, userSeq, ...change } = result;
+        return withUserSeq({ sessionId: conversationId, ...change }, userSeq);
       },
     },
     report: {

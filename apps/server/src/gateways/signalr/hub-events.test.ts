@@ -6,6 +6,7 @@ import { hubEventFor } from './hub-events.js';
 const message: Message = {
   id: 5, conversationId: 3, seq: 2, senderId: 7, receiverId: 9, messageType: 'VOICE', content: '/media/v.m4a',
   extra: { durationMs: 2500 }, status: 'NORMAL', isRead: false, clientMsgId: '42', createdAt: '2026-11-21T08:00:00.000Z',
+  editedAt: null, replyTo: null, reactions: [],
 };
 
 describe('hubEventFor', () => {
@@ -35,5 +36,18 @@ describe('hubEventFor', () => {
     const answer = { messageId: 1, requesterId: 7, responderId: 9, kind: 'WECHAT' as const, accepted: true, exchangedData: { userId: 9, wechatId: 'b' } };
     const mine = { ...answer, exchangedData: { userId: 7, wechatId: 'a' } };
     expect(hubEventFor({ kind: 'exchange', body: answer, recipients: [] }, { userId: 9, userSeq: 2, body: mine }, 's')).toEqual({ target: 'ExchangeResponded', argument: { ...mine, userSeq: 2 } });
+  });
+
+  it('maps an edit to MessageEdited with the hub message, and a reaction to ReactionChanged with sessionId', () => {
+    const edited: Message = { ...message, messageType: 'TEXT', content: 'better', extra: null, editedAt: '2026-11-21T08:01:00.000Z' };
+    expect(hubEventFor({ kind: 'edit', body: edited, recipients: [] }, { userId: 9, userSeq: 6 }, 's')).toEqual({
+      target: 'MessageEdited',
+      argument: expect.objectContaining({ id: 5, sessionId: 3, messageType: 1, content: 'better', editedAt: '2026-11-21T08:01:00.000Z', userSeq: 6 }),
+    });
+    const notice = { conversationId: 3, messageId: 5, seq: 2, userId: 9, emoji: '👍', reactions: [{ emoji: '👍', userIds: [9] }] };
+    expect(hubEventFor({ kind: 'reaction', body: notice, recipients: [] }, { userId: 7, userSeq: 3 }, 's')).toEqual({
+      target: 'ReactionChanged',
+      argument: { sessionId: 3, messageId: 5, seq: 2, userId: 9, emoji: '👍', reactions: [{ emoji: '👍', userIds: [9] }], userSeq: 3 },
+    });
   });
 });

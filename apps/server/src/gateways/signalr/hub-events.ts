@@ -52,5 +52,11 @@ export function hubEventFor(event: DeliveryEvent, recipient: PushRecipient, sess
       const body = (recipient.body as ExchangeAnswer | undefined) ?? event.body;
       return { target: 'ExchangeResponded', argument: withSeq({ ...body }) };
     }
+    case 'edit':
+      return { target: 'MessageEdited', argument: withSeq({ ...toHubMessage(event.body) }) };
+    case 'reaction': {
+      const { conversationId, ...change } = event.body;
+      return { target: 'ReactionChanged', argument: withSeq({ sessionId: conversationId, ...change }) };
+    }
   }
 }

@@ -20,7 +20,14 @@ export function toSendCommand(dto: HubSendMessageDto): SendCommand {
     if (dto.voiceUrl) content = dto.voiceUrl;
     if (typeof dto.voiceDuration === 'number') extra = { ...extra, durationMs: Math.round(dto.voiceDuration * 1000) };
   }
-  return { receiverId: dto.receiverId, messageType, content, clientMsgId: dto.tempId ?? null, ...(extra ? { extra } : {}) };
+  return {
+    receiverId: dto.receiverId,
+    messageType,
+    content,
+    clientMsgId: dto.tempId ?? null,
+    ...(extra ? { extra } : {}),
+    ...(dto.replyToId ? { replyToId: dto.replyToId } : {}),
+  };
 }
 
 function parseExtraData(extraData: string | null | undefined): Record<string, unknown> | null {

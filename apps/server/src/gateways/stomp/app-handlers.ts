@@ -38,6 +38,10 @@ const STOMP_ANSWERS: { readonly [N in CommandName]: StompCommandHandler } = {
     const found = await ctx.commands.getMessage(ctx.caller, COMMAND_PAYLOADS.getMessage(body));
     ctx.answer(STOMP_FETCHED_QUEUE, found.result);
   },
+  // Both users' devices, this connection included, get the change on /user/queue/edits and
+  // /user/queue/reactions; a repeat that changed nothing pushes nothing (its RECEIPT still comes).
+  edit: async (ctx, body) => void (await ctx.commands.edit(ctx.caller, COMMAND_PAYLOADS.edit(body))),
+  react: async (ctx, body) => void (await ctx.commands.react(ctx.caller, COMMAND_PAYLOADS.react(body))),
   report: async (ctx, body) => {
     const reported = await ctx.commands.report(ctx.caller, COMMAND_PAYLOADS.report(body));
     ctx.answer(STOMP_REPORTS_QUEUE, reported.result);

@@ -1,4 +1,4 @@
-import { ReportBody, ConversationsQuery, ExchangeRequestBody, ExchangeRespondBody, GetMessageBody, HistoryQuery, Id, MarkReadBody, SendMessageBody, SyncQuery } from '@parley/protocol';
+import { ReportBody, ConversationsQuery, EditBody, ExchangeRequestBody, ExchangeRespondBody, GetMessageBody, HistoryQuery, Id, MarkReadBody, ReactionBody, SendMessageBody, SyncQuery } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { commandHandlers, type CommandCaller } from '../../gateways/commands/command-handlers.js';
@@ -76,6 +76,25 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ services: Services; metr
     '/messages/conversations/:conversationId/unmatch',
     { schema: { tags: ['safety'], summary: 'Unmatch: end the conversation for both users', params: Type.Object({ conversationId: Id }) } },
     async (request) => (await commands.unmatch(rest(request.userId), { conversationId: request.params.conversationId })).result,
+  );
+
+  const messageParams = Type.Object({ messageId: Id });
+  app.patch(
+    '/messages/:messageId',
+    { schema: { tags: ['messages'], summary: 'Edit my TEXT message (within the edit window)', params: messageParams, body: EditBody } },
+    async (request) => (await commands.edit(rest(request.userId), { messageId: request.params.messageId, content: request.body.content })).result,
+  );
+
+  app.put(
+    '/messages/:messageId/reaction',
+    { schema: { tags: ['messages'], summary: 'Set or replace my reaction to a message', params: messageParams, body: ReactionBody } },
+    async (request) => (await commands.react(rest(request.userId), { messageId: request.params.messageId, emoji: request.body.emoji })).result,
+  );
+
+  app.delete(
+    '/messages/:messageId/reaction',
+    { schema: { tags: ['messages'], summary: 'Take back my reaction to a message', params: messageParams } },
+    async (request) => (await commands.react(rest(request.userId), { messageId: request.params.messageId, emoji: null })).result,
   );
 
   app.get('/sync', { schema: { tags: ['sync'], summary: 'Changes after my userSeq `since`', querystring: SyncQuery } }, async (request) =>

@@ -1,0 +1,122 @@
+import type { Message, ReactionNotice } from '@parley/protocol';
+import { AppError } from '../domain/app-error.js';
+import { checkEditable, checkReactable, checkReaction } from '../domain/message-edit-rules.js';
+import { checkOutgoingContent } from '../domain/message-rules.js';
+import type { BlockStore } from '../ports/block-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { MessageEditStore } from '../ports/message-edit-store.js';
+import type { MessageStore } from '../ports/message-store.js';
+import type { DeliveryService } from './delivery-service.js';
+import { recipientsOf } from './recipients.js';
+import type { SendBudget } from './send-budget.js';
+
+/** How masking kinds are named in a message's `extra.masked`. */
+export type MaskKind = 'CONTACT' | 'WORDLIST';
+
+/** The content checks a sent text goes through, applied again to an edited one (contact guard, word filter). */
+export type ScreenText = (input: { senderId: number; receiverId: number; content: string }) => Promise<{ content: string; masked: MaskKind[] }>;
+
+export interface MessageEditDeps {
+  messages: MessageStore;
+  edits: MessageEditStore;
+  blocks: BlockStore;
+  budget: SendBudget;
+  delivery: DeliveryService;
+  clock: Clock;
+  /** How long after sending the sender may edit a TEXT message. */
+  editWindowMs: number;
+  /** Absent where no screening is configured: the edited text is stored as checked. */
+  screenText?: ScreenText;
+}
+
+export interface EditResult {
+  message: Message;
+  /** The editor's userSeq for the edit; null when the content was already this (nothing logged). */
+  userSeq: number | null;
+}
+
+export interface ReactResult {
+  notice: ReactionNotice;
+  /** The reactor's userSeq for the change; null when their reaction already was this (nothing logged). */
+  userSeq: number | null;
+}
+
+/**
+ * Changes to a sent message: the sender edits a TEXT message, either participant reacts. Both
+ * spend from the send budget (each change is pushed to two users' devices, like a message) and
+ * publish only after the change committed. A repeat that changes nothing answers the current
+ * state and logs and pushes nothing, so a client may retry either safely.
+ */
+export class MessageEditService {
+  constructor(private readonly deps: MessageEditDeps) {}
+
+  async edit(userId: number, messageId: number, rawContent: string, originSessionId?: string): Promise<EditResult> {
+    const message = await this.visibleMessage(userId, messageId);
+    checkEditable(message, userId, this.deps.clock.now(), this.deps.editWindowMs);
+    const { content } = checkOutgoingContent('TEXT', rawContent, null);
+    await this.requireNotBlockedBy(message.receiverId, userId);
+    await this.deps.budget.spend(userId);
+    const screened = this.deps.screenText ? await this.deps.screenText({ senderId: userId, receiverId: message.receiverId, content }) : { content, masked: [] };
+    const outcome = await this.deps.edits.editText({ messageId, content: screened.content, extra: withMasking(message.extra, screened.masked) });
+    switch (outcome.kind) {
+      case 'recalled':
+        throw new AppError('VALIDATION_FAILED', 'messageId: a recalled message cannot be edited');
+      case 'unchanged':
+        return { message: outcome.message, userSeq: null };
+      case 'edited':
+        await this.deps.delivery.publish({
+          kind: 'edit',
+          body: outcome.message,
+          recipients: recipientsOf(outcome.userSeqs, [message.senderId, message.receiverId]),
+          ...(originSessionId ? { originSessionId } : {}),
+        });
+        return { message: outcome.message, userSeq: outcome.userSeqs.get(userId) ?? null };
+    }
+  }
+
+  /** Sets or replaces the caller's reaction to a message; `emoji` null removes it. */
+  async react(userId: number, messageId: number, emoji: string | null, originSessionId?: string): Promise<ReactResult> {
+    const message = await this.visibleMessage(userId, messageId);
+    checkReactable(message);
+    const reaction = emoji === null ? null : checkReaction(emoji);
+    const peerId = message.senderId === userId ? message.receiverId : message.senderId;
+    // Taking a reaction back is always allowed; adding one reaches the peer, like a message.
+    if (reaction !== null) await this.requireNotBlockedBy(peerId, userId);
+    await this.deps.budget.spend(userId);
+    const outcome = await this.deps.edits.react({ messageId, userId, emoji: reaction });
+    switch (outcome.kind) {
+      case 'recalled':
+        throw new AppError('VALIDATION_FAILED', 'messageId: a recalled message cannot take reactions');
+      case 'unchanged':
+        return { notice: outcome.notice, userSeq: null };
+      case 'changed':
+        await this.deps.delivery.publish({
+          kind: 'reaction',
+          body: outcome.notice,
+          recipients: recipientsOf(outcome.userSeqs, [message.senderId, message.receiverId]),
+          ...(originSessionId ? { originSessionId } : {}),
+        });
+        return { notice: outcome.notice, userSeq: outcome.userSeqs.get(userId) ?? null };
+    }
+  }
+
+  /** The message, if it is in one of the caller's conversations; otherwise MESSAGE_NOT_FOUND, exactly like an unknown id. */
+  private async visibleMessage(userId: number, messageId: number): Promise<Message> {
+    const message = await this.deps.messages.getById(messageId, userId);
+    if (!message || (message.senderId !== userId && message.receiverId !== userId)) {
+      throw new AppError('MESSAGE_NOT_FOUND', `message ${messageId} does not exist`);
+    }
+    return message;
+  }
+
+  private async requireNotBlockedBy(peerId: number, userId: number): Promise<void> {
+    if (await this.deps.blocks.isBlocked(peerId, userId)) throw new AppError('BLOCKED', 'the receiver does not accept your messages');
+  }
+}
+
+/** The message's `extra` with the masking of the new text in place of the old. */
+function withMasking(extra: Record<string, unknown> | null, masked: readonly MaskKind[]): Record<string, unknown> | null {
+  const { masked: _previous, ...rest } = extra ?? {};
+  if (masked.length > 0) return { ...rest, masked: [...masked] };
+  return Object.keys(rest).length > 0 ? rest : null;
+}

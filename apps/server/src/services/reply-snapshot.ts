@@ -1,0 +1,22 @@
+import type { ReplySnapshot } from '@parley/protocol';
+import { AppError } from '../domain/app-error.js';
+import { pairKey } from '../domain/conversation-pair.js';
+import { replySnapshotOf } from '../domain/reply-snapshot.js';
+import type { MessageStore } from '../ports/message-store.js';
+
+/**
+ * The quote of a reply from `senderId` to `receiverId`: the quoted message must be in their
+ * conversation and not recalled. A message the sender cannot see is MESSAGE_NOT_FOUND, exactly
+ * like an unknown id; one of another of their conversations, or a recalled one, is refused.
+ */
+export async function replySnapshotFor(messages: MessageStore, senderId: number, receiverId: number, replyToId: number): Promise<ReplySnapshot> {
+  const quoted = await messages.getById(replyToId, senderId);
+  if (!quoted || (quoted.senderId !== senderId && quoted.receiverId !== senderId)) {
+    throw new AppError('MESSAGE_NOT_FOUND', `message ${replyToId} does not exist`);
+  }
+  if (pairKey(quoted.senderId, quoted.receiverId) !== pairKey(senderId, receiverId)) {
+    throw new AppError('VALIDATION_FAILED', 'replyToId: a reply must quote a message of the same conversation');
+  }
+  if (quoted.status === 'RECALLED') throw new AppError('VALIDATION_FAILED', 'replyToId: a recalled message cannot be quoted');
+  return replySnapshotOf(quoted);
+}
