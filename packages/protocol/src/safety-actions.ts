@@ -101,6 +101,8 @@ export interface AdminReport extends Report {
 
 export interface AdminReportDetail extends AdminReport {
   evidence: EvidenceEntry[];
+  /** The last entry's hash as kept with the report when it was filed (64 zeros for no entries). */
+  evidenceHead: string;
   /** The chain re-verified now, against the head hash kept with the report. */
   evidenceIntact: boolean;
 }

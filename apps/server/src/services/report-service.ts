@@ -89,7 +89,7 @@ export class ReportService {
     const stored = await this.deps.reports.get(id);
     if (!stored) throw new AppError('REPORT_NOT_FOUND', `report ${id} does not exist`);
     const verdict = verifyChain(stored.evidence as unknown as ChainedEntry[], stored.evidenceHead);
-    return { ...toAdminReport(stored), evidence: stored.evidence, evidenceIntact: verdict.intact };
+    return { ...toAdminReport(stored), evidence: stored.evidence, evidenceHead: stored.evidenceHead, evidenceIntact: verdict.intact };
   }
 
   /**

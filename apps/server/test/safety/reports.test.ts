@@ -52,6 +52,7 @@ describe('REST POST /reports', () => {
     ]);
     expect(detail.evidence[0]!.prevHash).toBe('0'.repeat(64));
     expect(detail.evidence[1]!.prevHash).toBe(detail.evidence[0]!.hash);
+    expect(detail.evidenceHead).toBe(detail.evidence[1]!.hash);
   });
 
   it('detects a later change to the stored snapshot', async () => {
