@@ -20,6 +20,7 @@ export interface ConnectionLifecycleOptions {
 export class ConnectionLifecycle {
   private stateValue: ConnectionState = 'idle';
   private caughtUp = false;
+  private refusal: ParleyError | null = null;
   private removeNetworkWatch: (() => void) | null = null;
 
   constructor(
@@ -34,6 +35,11 @@ export class ConnectionLifecycle {
 
   get state(): ConnectionState {
     return this.stateValue;
+  }
+
+  /** Why the server ended the session for good (USER_BANNED), or null. Cleared by the next `start`. */
+  get closedReason(): ParleyError | null {
+    return this.refusal;
   }
 
   /** Connected, and the sync after connecting is done. */
@@ -52,7 +58,7 @@ export class ConnectionLifecycle {
       const offState = this.emitter.on('state', (state) => {
         if (state !== 'closed') return;
         cleanup();
-        reject(new ParleyError('CLOSED', 'disconnected before connecting'));
+        reject(this.refusal ?? new ParleyError('CLOSED', 'disconnected before connecting'));
       });
       const cleanup = () => {
         offSynced();
@@ -62,6 +68,23 @@ export class ConnectionLifecycle {
     this.watchNetwork();
     this.connection.start();
     return connected;
+  }
+
+  /** Forgets a refusal before the app tries again (`connect()`). */
+  clearRefusal(): void {
+    this.refusal = null;
+  }
+
+  /**
+   * The server refused this user for good (USER_BANNED) on the socket or over REST: stop
+   * reconnecting, keep the outbox for a later `connect()`, and tell the app once.
+   */
+  refuse(error: ParleyError): void {
+    if (this.refusal) return;
+    this.refusal = error;
+    this.emitter.emit('banned', error);
+    this.emitter.emit('error', error);
+    void this.stop().catch(this.reportError);
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,8 @@ import { ParleyError } from './errors.js';
 
 /** One HTTP request as the SDK issues it. `body` is already serialised. */
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** PATCH is not offered by `wx.request`: mini-programs edit and change settings through the hub (`transport: 'signalr'`). */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body?: string;

@@ -1,5 +1,5 @@
-import { fromHubMessage, HUB_PUSH_EVENTS, type ExchangeAnswer, type PushKind, type WireHubMessage } from '@parley/protocol';
-import type { RealtimePush } from './realtime-connection.js';
+import { fromHubMessage, HUB_PUSH_EVENTS, isSyncEventType, type PushKind, type WireHubMessage } from '@parley/protocol';
+import type { LoggedPush, RealtimePush } from './realtime-connection.js';
 
 type Fields = Record<string, unknown>;
 
@@ -9,6 +9,9 @@ const KIND_BY_EVENT = new Map<string, PushKind>(
 );
 const MESSAGE_SENT = HUB_PUSH_EVENTS.message[1].toLowerCase();
 const USER_ONLINE = HUB_PUSH_EVENTS.presence[0].toLowerCase();
+
+/** Logged kinds whose hub argument is a whole hub message (integer type, `extraData` string, `createTime`). */
+const HUB_MESSAGE_KINDS: ReadonlySet<PushKind> = new Set<PushKind>(['message', 'edit']);
 
 const userSeqOf = (fields: Fields): number | null =>
   typeof fields.userSeq === 'number' && Number.isSafeInteger(fields.userSeq) ? fields.userSeq : null;
@@ -24,38 +27,37 @@ export function decodeHubEvent(target: string, args: readonly unknown[]): Realti
   const fields = (args[0] && typeof args[0] === 'object' ? args[0] : {}) as Fields;
   const event = target.toLowerCase();
   const kind = KIND_BY_EVENT.get(event);
-  switch (kind) {
-    case 'message':
-      if (event === MESSAGE_SENT) return null;
-      return { kind, data: fromHubMessage(fields as unknown as WireHubMessage), userSeq: userSeqOf(fields) };
-    case 'read':
-      return {
-        kind,
-        data: { conversationId: Number(fields.sessionId), readerId: Number(fields.readerId), readUpToSeq: Number(fields.readUpToSeq) },
-        userSeq: userSeqOf(fields),
-      };
-    case 'recall':
-      return {
-        kind,
-        data: { conversationId: Number(fields.sessionId), messageId: Number(fields.messageId), seq: Number(fields.seq) },
-        userSeq: userSeqOf(fields),
-      };
-    case 'exchange': {
-      const { userSeq: _userSeq, ...answer } = fields;
-      return { kind, data: answer as unknown as ExchangeAnswer, userSeq: userSeqOf(fields) };
-    }
-    case 'typing':
-      return { kind, data: { conversationId: Number(fields.sessionId), userId: Number(fields.userId), typing: fields.isTyping === true } };
-    case 'presence':
-      return {
-        kind,
-        data: {
-          userId: Number(fields.userId),
-          online: event === USER_ONLINE,
-          lastSeenAt: event !== USER_ONLINE && typeof fields.lastSeenAt === 'string' ? fields.lastSeenAt : null,
-        },
-      };
-    case undefined:
-      return null;
+  if (kind === undefined || event === MESSAGE_SENT) return null;
+  if (kind === 'typing') return { kind, data: { conversationId: Number(fields.sessionId), userId: Number(fields.userId), typing: fields.isTyping === true } };
+  if (kind === 'presence') {
+    const online = event === USER_ONLINE;
+    return { kind, data: { userId: Number(fields.userId), online, lastSeenAt: !online && typeof fields.lastSeenAt === 'string' ? fields.lastSeenAt : null } };
   }
+  if (!isSyncEventType(kind)) return null;
+  const data = HUB_MESSAGE_KINDS.has(kind) ? fromHubMessage(fields as unknown as WireHubMessage) : canonicalBody(fields);
+  return { kind, data, userSeq: userSeqOf(fields) } as LoggedPush;
+}
+
+/**
+ * The hub's body of a change as the canonical one: the hub says `sessionId` where the canonical
+ * shapes say `conversationId`, and adds the recipient's `userSeq`; every other field is the same.
+ */
+function canonicalBody(fields: Fields): Fields {
+  const { userSeq: _userSeq, ...rest } = hubResultFields(fields);
+  return rest;
+}
+
+/**
+ * @internal
+ * A hub method's result (or event argument) in canonical names: `sessionId` becomes
+ * `conversationId`; `userSeq`, when present, stays.
+ */
+export function hubResultFields(fields: Fields): Fields {
+  const { sessionId, ...rest } = fields;
+  return sessionId === undefined || 'conversationId' in rest ? rest : { conversationId: Number(sessionId), ...rest };
+}
+
+/** @internal A hub method's result in canonical names (see `hubResultFields`), typed as the command's result. */
+export function hubResult<T>(value: unknown): T {
+  return hubResultFields(value && typeof value === 'object' ? (value as Fields) : {}) as T;
 }

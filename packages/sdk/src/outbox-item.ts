@@ -22,8 +22,8 @@ export interface OutboxItem {
   state: OutboxState;
   /** Not to be sent before this time, epoch ms (rate limit or retry delay). */
   notBefore: number;
-  /** Why the last attempt failed. */
-  error: { code: string; message: string } | null;
+  /** Why the last attempt failed; `reason` names the rule that refused the content (CONTENT_REJECTED). */
+  error: { code: string; message: string; reason?: string } | null;
   /** The stored message, once `sent`. */
   message: Message | null;
 }

@@ -1,6 +1,6 @@
 import { isRetryableErrorCode, type Message } from '@parley/protocol';
 import type { TypedEmitter } from './emitter.js';
-import { ParleyError } from './errors.js';
+import { isContentRejectedReason, ParleyError } from './errors.js';
 import type { ParleyEvents } from './events.js';
 import type { OutboxItem } from './outbox-item.js';
 import type { Outbox } from './outbox.js';
@@ -59,13 +59,17 @@ export class OutboxSender {
     }
   }
 
-  /** An error push that names an outbox item answers its SEND: retried later if transient, else failed. */
+  /**
+   * An error push that names an outbox item answers its SEND: retried later if the code is one of
+   * RETRYABLE_ERROR_CODES, else failed for good — CONTENT_REJECTED, AWAITING_REPLY, USER_MUTED,
+   * BLOCKED and the rest would be refused again, so repeating them only spams the server.
+   */
   refuse(error: ParleyError): void {
     const clientMsgId = error.details.clientMsgId;
     const item = clientMsgId ? this.outbox.get(clientMsgId) : undefined;
     if (clientMsgId && item && item.state !== 'failed') {
       this.clearAckTimer(clientMsgId);
-      const reason = { code: error.code, message: error.message };
+      const reason: NonNullable<OutboxItem['error']> = { code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
       if (isRetryableErrorCode(error.code)) {
         const delay = error.details.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** Math.min(item.attempts, 5));
         this.outbox.requeue(clientMsgId, Date.now() + delay, reason);
@@ -148,5 +152,9 @@ export class OutboxSender {
 
 function outboxError(item: OutboxItem): ParleyError {
   const code = item.error?.code as ParleyError['code'] | undefined;
-  return new ParleyError(code ?? 'INTERNAL', item.error?.message ?? 'send failed', { clientMsgId: item.clientMsgId });
+  const reason = item.error?.reason;
+  return new ParleyError(code ?? 'INTERNAL', item.error?.message ?? 'send failed', {
+    clientMsgId: item.clientMsgId,
+    ...(isContentRejectedReason(reason) ? { reason } : {}),
+  });
 }

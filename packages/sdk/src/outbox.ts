@@ -129,7 +129,7 @@ export class Outbox {
   }
 
   /** The server refused the message for good. */
-  fail(clientMsgId: string, error: { code: string; message: string }): void {
+  fail(clientMsgId: string, error: NonNullable<OutboxItem['error']>): void {
     this.update(clientMsgId, (item) => {
       item.state = 'failed';
       item.error = error;

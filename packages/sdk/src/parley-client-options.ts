@@ -1,5 +1,6 @@
 import type { BackoffOptions } from './backoff.js';
 import type { HttpTransport } from './http-transport.js';
+import type { OperationRunnerOptions } from './operation-runner.js';
 import type { OutboxStorage } from './outbox-storage.js';
 import type { SocketFactory } from './socket-factory.js';
 import type { TokenProvider } from './token-source.js';
@@ -46,6 +47,11 @@ export interface ParleyClientOptions {
   initialUserSeq?: number;
   /** Events per `/sync` request (default 500, at most 1000). */
   syncPageSize?: number;
+  /**
+   * Retries of edits, reactions, hides, settings, clears, unmatches and reports after a transient
+   * failure: attempts in all (default 5) and the delays between them (default 500 ms doubling to 8 s).
+   */
+  operationRetry?: OperationRunnerOptions;
   /** Reconnect at once when the browser reports it is back online (default true where `window` exists). */
   watchNetwork?: boolean;
   /** Receives the transport's debug lines. */

@@ -2,12 +2,21 @@ import {
   fromHubMessage,
   HUB_COMMAND_METHODS,
   LIMITS,
+  type ConversationChange,
   type ConversationPage,
+  type ConversationSettingsBody,
   type ExchangeKind,
+  type HideNotice,
   type HistoryPage,
   type Message,
   type PresenceItem,
+  type ReactionNotice,
+  type Report,
+  type ReportBody,
+  type ReportReason,
   type SendableMessageType,
+  type UnmatchResult,
+  type UserSettingsBody,
   type UploadedMedia,
   type WireHubMessage,
 } from '@parley/protocol';
@@ -22,9 +31,22 @@ import { OutboxSender } from './outbox-sender.js';
 import { MemoryOutboxStorage } from './outbox-storage.js';
 import { newClientMsgId, Outbox } from './outbox.js';
 import { defaultBaseUrl, deriveHubUrl, deriveWsUrl, type ParleyClientOptions } from './parley-client-options.js';
+import { hubResult } from './hub-push-decoder.js';
+import { OperationRunner } from './operation-runner.js';
 import { PushRouter } from './push-router.js';
 import type { ConnectionState, RealtimeConnection, RealtimeHooks } from './realtime-connection.js';
-import { RestApi, type HistoryOptions, type OwnProfile, type ProfileUpdate, type ReadResult, type WithUserSeq } from './rest-api.js';
+import {
+  RestApi,
+  type ConversationListOptions,
+  type HistoryOptions,
+  type OwnProfile,
+  type ProfileUpdate,
+  type ReadResult,
+  type SearchOptions,
+  type SearchPage,
+  type UserSettings,
+  type WithUserSeq,
+} from './rest-api.js';
 import { checkFrameSize, validateContent } from './send-checks.js';
 import { SignalRConnection } from './signalr-connection.js';
 import { browserSocketFactory } from './socket-factory.js';
@@ -43,6 +65,16 @@ export interface SendInput {
   content: string;
   extra?: Record<string, unknown> | null;
   clientMsgId?: string;
+  /** Quote a message of the same conversation: the stored message carries `replyTo`, a snapshot of it. */
+  replyToId?: number;
+}
+
+/** What `report` takes besides the user and the reason. */
+export interface ReportOptions {
+  /** Messages of our conversation to put first in the evidence (at most 50). */
+  messageIds?: number[];
+  /** What happened, in the reporter's words (at most 500 characters). */
+  note?: string;
 }
 
 /**
@@ -77,13 +109,14 @@ export class ParleyClient {
   private readonly lifecycle: ConnectionLifecycle;
   private readonly typingThrottle: TypingThrottle;
   private readonly uploader: Uploader;
+  private readonly operations: OperationRunner;
   private outboxLoaded: Promise<void> | null = null;
   private myId: number | null = null;
 
   constructor(options: ParleyClientOptions) {
     const baseUrl = (options.baseUrl ?? defaultBaseUrl()).replace(/\/+$/, '');
     this.tokens = new TokenSource(options.token);
-    this.api = new RestApi(baseUrl, this.tokens, options.http ?? fetchHttp());
+    this.api = new RestApi(baseUrl, this.tokens, options.http ?? fetchHttp(), (error) => this.lifecycle.refuse(error));
     this.uploader = options.uploader ?? defaultUploader;
     this.typingThrottle = new TypingThrottle(options.typingIntervalMs ?? 3000);
     this.outbox = new Outbox(
@@ -105,6 +138,7 @@ export class ParleyClient {
       onDisconnected: () => this.lifecycle.afterDisconnect(),
       onPush: (push) => this.router.route(push),
       onError: (error) => this.emitter.emit('error', error),
+      onRefused: (error) => this.lifecycle.refuse(error),
     };
     this.hub = options.transport === 'signalr' ? this.signalRConnection(baseUrl, options, hooks, options.http ?? fetchHttp()) : null;
     this.connection =
@@ -123,6 +157,7 @@ export class ParleyClient {
       );
     this.sender = new OutboxSender(this.outbox, this.connection, this.emitter, () => this.lifecycle.ready, options);
     this.router = new PushRouter(this.emitter, this.updates, this.sender);
+    this.operations = new OperationRunner(() => this.connectedHub(), options.operationRetry ?? {});
     this.lifecycle = new ConnectionLifecycle(this.connection, this.emitter, this.updates, this.sender, this.typingThrottle, (error) => this.reportError(error), options);
   }
 
@@ -160,13 +195,30 @@ export class ParleyClient {
 
   /**
    * Loads the outbox, then connects and keeps reconnecting until `disconnect()`. Resolves at the
-   * first CONNECTED (after its sync); rejects only if `disconnect()` comes first.
+   * first CONNECTED (after its sync); rejects if `disconnect()` comes first, or with USER_BANNED
+   * when the server refuses this user (the client then stops reconnecting: see the `banned` event).
    */
   async connect(): Promise<void> {
+    this.lifecycle.clearRefusal();
     await this.loadOutbox();
-    if (this.myId === null) await this.me().catch((error: unknown) => this.reportError(error));
+    if (this.myId === null) {
+      const refused = await this.me().then(
+        () => null,
+        (error: unknown) => {
+          if (error instanceof ParleyError && error.code === 'USER_BANNED') return error;
+          this.reportError(error);
+          return null;
+        },
+      );
+      if (refused) throw refused;
+    }
     if (this.lifecycle.ready) return;
     return this.lifecycle.start();
+  }
+
+  /** Why the server ended the session for good (`USER_BANNED`), or null; cleared by `connect()`. */
+  get closedReason(): ParleyError | null {
+    return this.lifecycle.closedReason;
   }
 
   /** Disconnects and stops reconnecting. Unsent messages stay in the outbox for the next `connect()`. */
@@ -208,6 +260,7 @@ export class ParleyClient {
       content: input.content,
       clientMsgId: input.clientMsgId ?? newClientMsgId(),
       ...(input.extra !== undefined ? { extra: input.extra } : {}),
+      ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
     };
     checkFrameSize(this.connection.sendBytes(body), this.connection.maxSendBytes);
     const item = await this.outbox.add(body);
@@ -279,10 +332,11 @@ export class ParleyClient {
   }
 
   /**
-   * One page of my conversations, newest activity first. The first call also sets the update-log
+   * One page of my conversations: pinned first, then newest activity; archived ones only with
+   * `archived: true`; `unreadTotal` over all of them. The first call also sets the update-log
    * baseline, so that everything after this list arrives as events.
    */
-  async conversations(options: { limit?: number; before?: string } = {}): Promise<ConversationPage> {
+  async conversations(options: ConversationListOptions = {}): Promise<ConversationPage> {
     const page = await this.api.conversations(options);
     this.updates.setBaseline(page.userSeq);
     return page;
@@ -327,6 +381,114 @@ export class ParleyClient {
     return this.api.recall(messageId);
   }
 
+  // ── messages and conversations: edit, react, hide, settings, clear, unmatch, report ──
+  // Each goes through the hub while the SignalR connection is up and over REST otherwise, and is
+  // retried by the rules of the outbox (docs/sdk.md, "Operations"). The change also arrives as
+  // its event (edit, reaction, hide, conversation) on every device it concerns, this one included.
+
+  /** Replaces the content of my TEXT message (within the server's edit window: EDIT_WINDOW_PASSED after). The contact guard and word filter apply again. */
+  edit(messageId: number, content: string): Promise<WithUserSeq<Message>> {
+    validateContent('TEXT', content);
+    return this.operations.run({
+      name: 'edit',
+      idempotent: true,
+      hub: { method: HUB_COMMAND_METHODS.edit[0], args: [messageId, content], result: hubMessageResult },
+      rest: () => this.api.edit(messageId, content),
+    });
+  }
+
+  /** Sets my reaction to a message (one per user: another emoji replaces it), or removes it with `null`. */
+  react(messageId: number, emoji: string | null): Promise<WithUserSeq<ReactionNotice>> {
+    if (emoji !== null) {
+      const length = [...emoji].length;
+      if (length < 1 || length > LIMITS.reactionMaxChars) throw new ParleyError('VALIDATION_FAILED', `a reaction is 1–${LIMITS.reactionMaxChars} characters`);
+    }
+    return this.operations.run({
+      name: 'react',
+      idempotent: true,
+      hub: { method: HUB_COMMAND_METHODS.react[0], args: [messageId, emoji], result: hubResult<WithUserSeq<ReactionNotice>> },
+      rest: () => this.api.react(messageId, emoji),
+    });
+  }
+
+  /**
+   * Reports a user I share a conversation with. The server keeps the listed messages and the
+   * conversation's latest ones as evidence. Not repeated after an answer was lost (it may be stored).
+   */
+  report(userId: number, reason: ReportReason, options: ReportOptions = {}): Promise<Report> {
+    const body: ReportBody = { userId, reason, ...(options.messageIds?.length ? { messageIds: options.messageIds } : {}), ...(options.note ? { note: options.note } : {}) };
+    return this.operations.run({
+      name: 'report',
+      idempotent: false,
+      hub: { method: HUB_COMMAND_METHODS.report[0], args: [body], result: (value) => value as Report },
+      rest: () => this.api.report(body),
+    });
+  }
+
+  /** Ends a conversation for both users: it leaves both lists and neither may write to the other (BLOCKED) until an admin undoes it. */
+  unmatch(conversationId: number): Promise<WithUserSeq<UnmatchResult>> {
+    return this.operations.run({
+      name: 'unmatch',
+      idempotent: true,
+      hub: { method: HUB_COMMAND_METHODS.unmatch[0], args: [conversationId], result: hubResult<WithUserSeq<UnmatchResult>> },
+      rest: () => this.api.unmatch(conversationId),
+    });
+  }
+
+  /** Hides a message on my devices only ("delete for me"); the peer still sees it. */
+  hide(messageId: number): Promise<WithUserSeq<HideNotice>> {
+    return this.operations.run({
+      name: 'hide',
+      idempotent: true,
+      hub: { method: HUB_COMMAND_METHODS.hideMessage[0], args: [messageId], result: hubResult<WithUserSeq<HideNotice>> },
+      rest: () => this.api.hide(messageId),
+    });
+  }
+
+  /** Pins, mutes (no notifications) or archives a conversation for me; fields left out keep their value. */
+  updateConversation(conversationId: number, settings: ConversationSettingsBody): Promise<WithUserSeq<ConversationChange>> {
+    return this.operations.run({
+      name: 'updateConversation',
+      idempotent: true,
+      hub: { method: HUB_COMMAND_METHODS.updateConversation[0], args: [conversationId, settings], result: hubResult<WithUserSeq<ConversationChange>> },
+      rest: () => this.api.updateConversation(conversationId, settings),
+    });
+  }
+
+  /**
+   * Clears a conversation for me: its history up to now is hidden on my devices and it leaves my
+   * list until a new message arrives. A retry after a lost answer clears up to the newest message
+   * at that time, which is what the user asked for.
+   */
+  clearConversation(conversationId: number): Promise<WithUserSeq<ConversationChange>> {
+    return this.operations.run({
+      name: 'clearConversation',
+      idempotent: true,
+      hub: { method: HUB_COMMAND_METHODS.clearConversation[0], args: [conversationId], result: hubResult<WithUserSeq<ConversationChange>> },
+      rest: () => this.api.clearConversation(conversationId),
+    });
+  }
+
+  /** Searches my TEXT messages for `q` (2–64 characters, a substring: `信号` finds `没有信号了`), newest first. */
+  search(q: string, options: SearchOptions = {}): Promise<SearchPage> {
+    return this.api.search(q, options);
+  }
+
+  /** Unread messages over all my conversations (for a badge or the tab title). */
+  unreadTotal(): Promise<number> {
+    return this.api.unreadTotal();
+  }
+
+  /** My settings (`readReceipts`). */
+  settings(): Promise<UserSettings> {
+    return this.api.settings();
+  }
+
+  /** Changes my settings. `readReceipts: false` is reciprocal: I neither send nor see read receipts (`peerReadUpToSeq` is null). */
+  updateSettings(settings: UserSettingsBody): Promise<UserSettings> {
+    return this.api.updateSettings(settings);
+  }
+
   /** Presence of the given users (those sharing a conversation with me; others read as offline). */
   presence(userIds: readonly number[]): Promise<PresenceItem[]> {
     return this.api.presence(userIds);
@@ -365,7 +527,7 @@ export class ParleyClient {
       const response = await this.uploader(request);
       if (response.status === 401 && attempt === 0) continue;
       if (response.status >= 200 && response.status < 300) return response.body as UploadedMedia;
-      throw ParleyError.fromBody(response.body, response.status);
+      throw this.api.failure(response.body, response.status);
     }
   }
 
@@ -394,8 +556,7 @@ export class ParleyClient {
   }
 
   private async hubMessageCall(hub: SignalRConnection, method: string, args: unknown[]): Promise<WithUserSeq<Message>> {
-    const result = (await hub.invoke(method, args)) as WireHubMessage & { userSeq?: number };
-    return withUserSeq(fromHubMessage(result), result);
+    return hubMessageResult(await hub.invoke(method, args));
   }
 
   private loadOutbox(): Promise<void> {
@@ -406,6 +567,12 @@ export class ParleyClient {
   private reportError(error: unknown): void {
     this.emitter.emit('error', error instanceof ParleyError ? error : new ParleyError('NETWORK', String(error), { cause: error }));
   }
+}
+
+/** A hub method's result that is a hub message (with my `userSeq`), as the canonical message. */
+function hubMessageResult(value: unknown): WithUserSeq<Message> {
+  const result = value as WireHubMessage & { userSeq?: number };
+  return withUserSeq(fromHubMessage(result), result);
 }
 
 function withUserSeq<T extends object>(value: T, from: { userSeq?: unknown }): WithUserSeq<T> {

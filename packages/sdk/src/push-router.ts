@@ -33,10 +33,7 @@ export class PushRouter {
         this.sender.refuse(push.error);
         this.emitter.emit('error', push.error);
         return;
-      case 'message':
-      case 'read':
-      case 'recall':
-      case 'exchange': {
+      default: {
         const event = { userSeq: push.userSeq ?? 0, type: push.kind, data: push.data } as SyncEvent;
         if (push.userSeq === null) this.applyUnlogged(event);
         else this.updates.receive(event);
@@ -47,6 +44,7 @@ export class PushRouter {
 
   applyLogged(event: SyncEvent, source: 'push' | 'sync', userSeq: number | null = event.userSeq): void {
     const meta = { source, userSeq };
+    this.emitter.emit('update', event, meta);
     switch (event.type) {
       case 'message':
         this.applyMessage(event.data, meta);
@@ -60,13 +58,29 @@ export class PushRouter {
       case 'exchange':
         this.emitter.emit('exchange', event.data, meta);
         return;
+      case 'edit':
+        this.emitter.emit('edit', event.data, meta);
+        return;
+      case 'reaction':
+        this.emitter.emit('reaction', event.data, meta);
+        return;
+      case 'hide':
+        this.emitter.emit('hide', event.data, meta);
+        return;
+      case 'conversation':
+        this.emitter.emit('conversation', event.data, meta);
+        return;
     }
   }
 
   /** A push without user-seq: the echo of a repeated send (or a server that does not log it). */
   private applyUnlogged(event: SyncEvent): void {
-    if (event.type === 'message') this.applyMessage(event.data, { source: 'echo', userSeq: null });
-    else this.applyLogged(event, 'push', null);
+    if (event.type !== 'message') {
+      this.applyLogged(event, 'push', null);
+      return;
+    }
+    this.emitter.emit('update', event, { source: 'push', userSeq: null });
+    this.applyMessage(event.data, { source: 'echo', userSeq: null });
   }
 
   private applyMessage(message: Message, meta: MessageMeta): void {

@@ -1,4 +1,4 @@
-import type { ExchangeAnswer, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
+import type { PresenceChange, PushBodies, SyncEventType, TypingNotice } from '@parley/protocol';
 import type { ParleyError } from './errors.js';
 import type { OutboxBody } from './outbox-item.js';
 
@@ -17,13 +17,13 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * answers that outbox item's send.
  */
 export type RealtimePush =
-  | { kind: 'message'; data: Message; userSeq: number | null }
-  | { kind: 'read'; data: ReadReceipt; userSeq: number | null }
-  | { kind: 'recall'; data: RecallNotice; userSeq: number | null }
-  | { kind: 'exchange'; data: ExchangeAnswer; userSeq: number | null }
+  | LoggedPush
   | { kind: 'typing'; data: TypingNotice }
   | { kind: 'presence'; data: PresenceChange }
   | { kind: 'error'; error: ParleyError };
+
+/** @internal A push of a change kept in my update log (every kind `/sync` replays), with its number there. */
+export type LoggedPush = { [K in SyncEventType]: { kind: K; data: PushBodies[K]; userSeq: number | null } }[SyncEventType];
 
 /** @internal What the client hears from a connection. */
 export interface RealtimeHooks {
@@ -32,6 +32,11 @@ export interface RealtimeHooks {
   onDisconnected(): void;
   onPush(push: RealtimePush): void;
   onError(error: ParleyError): void;
+  /**
+   * The server refused this user for good (USER_BANNED: a refused connect, or a live session it
+   * ended). The connection does not reconnect on its own after this; the client stops it.
+   */
+  onRefused(error: ParleyError): void;
 }
 
 /**

@@ -2,17 +2,28 @@ import type {
   AdminUserBody,
   BlockItem,
   Conversation,
+  ConversationChange,
   ConversationPage,
+  ConversationSettingsBody,
   ExchangeKind,
+  HideNotice,
   HistoryPage,
   Message,
   OwnProfile,
   PresenceItem,
+  ReactionNotice,
+  Report,
+  ReportBody,
+  SearchPage,
+  SearchQuery,
   SendMessageBody,
   SyncPage,
+  UnmatchResult,
+  UserSettings,
+  UserSettingsBody,
 } from '@parley/protocol';
 import { ParleyError } from './errors.js';
-import type { HttpTransport } from './http-transport.js';
+import type { HttpRequest, HttpTransport } from './http-transport.js';
 import type { TokenSource } from './token-source.js';
 
 /** A write's answer: the changed entity plus the caller's `userSeq` after the change. */
@@ -38,7 +49,19 @@ export interface HistoryOptions {
   limit?: number;
 }
 
-type Query = Record<string, string | number | undefined>;
+/** Options of `conversations`: `archived: true` lists the archived conversations instead of the others. */
+export interface ConversationListOptions {
+  limit?: number;
+  before?: string;
+  archived?: boolean;
+}
+
+/** Options of `search`: only with one peer, page size, and `before` = the previous page's `nextBefore`. */
+export type SearchOptions = Omit<SearchQuery, 'q'>;
+
+export type { SearchHit, SearchPage, UserSettings } from '@parley/protocol';
+
+type Query = Record<string, string | number | boolean | undefined>;
 
 /**
  * Typed calls of the REST door (docs/operations.md lists every route). Every call sends `Authorization: Bearer <token>`; a 401
@@ -51,10 +74,12 @@ export class RestApi {
     readonly baseUrl: string,
     private readonly tokens: TokenSource,
     private readonly http: HttpTransport,
+    /** Hears every refusal of a USER_BANNED user, so that the realtime connection stops too. */
+    private readonly onBanned: (error: ParleyError) => void = () => undefined,
   ) {}
 
   /** Issues one authenticated JSON request and returns the parsed answer. */
-  async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, query?: Query, signal?: AbortSignal): Promise<T> {
+  async request<T>(method: HttpRequest['method'], path: string, body?: unknown, query?: Query, signal?: AbortSignal): Promise<T> {
     const url = this.url(path, query);
     for (let attempt = 0; ; attempt++) {
       const token = attempt === 0 ? await this.tokens.current() : await this.tokens.refresh();
@@ -68,14 +93,21 @@ export class RestApi {
       const response = await this.http(request);
       if (response.status === 401 && attempt === 0) continue;
       if (response.status >= 200 && response.status < 300) return response.body as T;
-      throw ParleyError.fromBody(response.body, response.status);
+      throw this.failure(response.body, response.status);
     }
+  }
+
+  /** The error of a refused request; a ban is also reported to `onBanned`. */
+  failure(body: unknown, status: number): ParleyError {
+    const error = ParleyError.fromBody(body, status);
+    if (error.code === 'USER_BANNED') this.onBanned(error);
+    return error;
   }
 
   /** Absolute URL of `path` on the server, with the defined query parameters. */
   url(path: string, query?: Query): string {
     const params = Object.entries(query ?? {})
-      .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+      .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
     return `${this.baseUrl}${path}${params.length ? `?${params.join('&')}` : ''}`;
   }
@@ -85,9 +117,12 @@ export class RestApi {
     return this.request('POST', '/messages', body);
   }
 
-  /** `GET /messages/conversations`: newest activity first; pass `nextBefore` as `before` for older pages. */
-  conversations(options: { limit?: number; before?: string } = {}): Promise<ConversationPage> {
-    return this.request('GET', '/messages/conversations', undefined, options);
+  /**
+   * `GET /messages/conversations`: pinned first, then newest activity; archived ones only with
+   * `archived: true`. Pass `nextBefore` as `before` for older pages.
+   */
+  conversations(options: ConversationListOptions = {}): Promise<ConversationPage> {
+    return this.request('GET', '/messages/conversations', undefined, { ...options });
   }
 
   /** `GET /messages/history/{peerUserId}`: items ascending by seq; without seq bounds, the latest page. */
@@ -113,6 +148,61 @@ export class RestApi {
   /** `DELETE /messages/{id}`: recalls my message within the recall window; answers the recalled message. */
   recall(messageId: number): Promise<WithUserSeq<Message>> {
     return this.request('DELETE', `/messages/${messageId}`);
+  }
+
+  /** `PATCH /messages/{id}`: replaces the content of my TEXT message within the edit window; answers the edited message. */
+  edit(messageId: number, content: string): Promise<WithUserSeq<Message>> {
+    return this.request('PATCH', `/messages/${messageId}`, { content });
+  }
+
+  /** `PUT /messages/{id}/reaction` (an emoji) or `DELETE` (null): my one reaction to a message. */
+  react(messageId: number, emoji: string | null): Promise<WithUserSeq<ReactionNotice>> {
+    return emoji === null ? this.request('DELETE', `/messages/${messageId}/reaction`) : this.request('PUT', `/messages/${messageId}/reaction`, { emoji });
+  }
+
+  /** `POST /messages/{id}/hide`: hides a message on my devices only. */
+  hide(messageId: number): Promise<WithUserSeq<HideNotice>> {
+    return this.request('POST', `/messages/${messageId}/hide`);
+  }
+
+  /** `PATCH /messages/conversations/{id}`: my pin / mute / archive flags of a conversation. */
+  updateConversation(conversationId: number, settings: ConversationSettingsBody): Promise<WithUserSeq<ConversationChange>> {
+    return this.request('PATCH', `/messages/conversations/${conversationId}`, settings);
+  }
+
+  /** `DELETE /messages/conversations/{id}`: clears a conversation for me (history up to now hidden, list entry gone until a new message). */
+  clearConversation(conversationId: number): Promise<WithUserSeq<ConversationChange>> {
+    return this.request('DELETE', `/messages/conversations/${conversationId}`);
+  }
+
+  /** `POST /messages/conversations/{id}/unmatch`: ends the conversation for both users. */
+  unmatch(conversationId: number): Promise<WithUserSeq<UnmatchResult>> {
+    return this.request('POST', `/messages/conversations/${conversationId}/unmatch`);
+  }
+
+  /** `POST /reports`: reports a user I share a conversation with. */
+  report(body: ReportBody): Promise<Report> {
+    return this.request('POST', '/reports', body);
+  }
+
+  /** `GET /messages/search?q=`: my TEXT messages containing `q` (2–64 characters), newest first. */
+  search(q: string, options: SearchOptions = {}): Promise<SearchPage> {
+    return this.request('GET', '/messages/search', undefined, { q, ...options });
+  }
+
+  /** `GET /messages/unread`: unread messages over all my conversations. */
+  async unreadTotal(): Promise<number> {
+    return (await this.request<{ unreadTotal: number }>('GET', '/messages/unread')).unreadTotal;
+  }
+
+  /** `GET /users/me/settings`. */
+  settings(): Promise<UserSettings> {
+    return this.request('GET', '/users/me/settings');
+  }
+
+  /** `PUT /users/me/settings`: read-receipt privacy (reciprocal: off, I neither send nor see them). */
+  updateSettings(settings: UserSettingsBody): Promise<UserSettings> {
+    return this.request('PUT', '/users/me/settings', settings);
   }
 
   /** `GET /users/presence?ids=`: presence of users who share a conversation with me. */

@@ -33,6 +33,8 @@ interface SendMessageDto {
   voiceUrl?: string | null;
   voiceDuration?: number | null;
   extraData?: string | null;
+  /** The message of the same conversation this one replies to. */
+  replyToId?: number | null;
 }
 
 /**
@@ -64,6 +66,10 @@ export class ParleySignalR {
     this.client.on('read', (r, meta) => this.emit(HUB_PUSH_EVENTS.read[0], withSeq({ sessionId: r.conversationId, readerId: r.readerId, readUpToSeq: r.readUpToSeq }, meta)));
     this.client.on('recall', (r, meta) => this.emit(HUB_PUSH_EVENTS.recall[0], withSeq({ sessionId: r.conversationId, messageId: r.messageId, seq: r.seq }, meta)));
     this.client.on('exchange', (answer, meta) => this.emit(HUB_PUSH_EVENTS.exchange[0], withSeq({ ...answer }, meta)));
+    this.client.on('edit', (message, meta) => this.emit(HUB_PUSH_EVENTS.edit[0], withSeq({ ...toHubMessage(message) }, meta)));
+    this.client.on('reaction', ({ conversationId, ...change }, meta) => this.emit(HUB_PUSH_EVENTS.reaction[0], withSeq({ sessionId: conversationId, ...change }, meta)));
+    this.client.on('hide', ({ conversationId, ...hidden }, meta) => this.emit(HUB_PUSH_EVENTS.hide[0], withSeq({ sessionId: conversationId, ...hidden }, meta)));
+    this.client.on('conversation', ({ conversationId, ...change }, meta) => this.emit(HUB_PUSH_EVENTS.conversation[0], withSeq({ sessionId: conversationId, ...change }, meta)));
     this.client.on('typing', (t) => this.emit(HUB_PUSH_EVENTS.typing[0], { sessionId: t.conversationId, userId: t.userId, isTyping: t.typing }));
     this.client.on('presence', (p) =>
       p.online ? this.emit(USER_ONLINE, { userId: p.userId }) : this.emit(USER_OFFLINE, { userId: p.userId, lastSeenAt: p.lastSeenAt }),
@@ -136,6 +142,7 @@ export class ParleySignalR {
       if (typeof dto.voiceDuration === 'number') extra = { ...extra, durationMs: Math.round(dto.voiceDuration * 1000) };
     }
     if (extra) input.extra = extra;
+    if (typeof dto.replyToId === 'number') input.replyToId = dto.replyToId;
     this.tempIds.set(clientMsgId, tempId);
     try {
       await this.client.send(input);
@@ -150,6 +157,8 @@ export class ParleySignalR {
   /** Waits for the connection as long as it takes, and calls again when it dropped before the answer. */
   private async invokeWhenConnected(method: string, args: unknown[]): Promise<unknown> {
     for (;;) {
+      const banned = this.client.closedReason;
+      if (banned) throw banned;
       if (this.client.state === 'closed' || this.client.state === 'idle') throw new ParleyError('CLOSED', `not connected: call connect() before ${method}`);
       if (this.client.state === 'connected') {
         try {

@@ -1,6 +1,6 @@
 import { fromHubMessage, HUB_COMMAND_METHODS, isErrorCode, toHubSendDto, type WireHubMessage } from '@parley/protocol';
 import type { Backoff } from './backoff.js';
-import { ParleyError } from './errors.js';
+import { isContentRejectedReason, ParleyError } from './errors.js';
 import type { HttpTransport } from './http-transport.js';
 import { decodeHubEvent } from './hub-push-decoder.js';
 import { decodeRecords, encodeRecord, frameText, HUB_MAX_RECORD_BYTES, HubRecordType, type HubRecord } from './hub-records.js';
@@ -114,7 +114,7 @@ export class SignalRConnection implements RealtimeConnection {
       (error: ParleyError) => {
         // A lost connection answers nothing: the outbox writes the item again after reconnecting.
         if (error.code === 'NETWORK') return;
-        this.hooks.onPush({ kind: 'error', error: new ParleyError(error.code, error.message, { clientMsgId: body.clientMsgId }) });
+        this.hooks.onPush({ kind: 'error', error: new ParleyError(error.code, error.message, { ...error.details, clientMsgId: body.clientMsgId }) });
       },
     );
     return true;
@@ -196,6 +196,11 @@ export class SignalRConnection implements RealtimeConnection {
     }
     if (response.status === 401) {
       this.hooks.onError(new ParleyError('UNAUTHORIZED', 'the hub refused the access token', { status: 401 }));
+      return null;
+    }
+    if (response.status === 403) {
+      // The hub answers 403 to negotiate only for a banned user (docs/errors.md): trying again is pointless.
+      this.refuse(new ParleyError('USER_BANNED', `the hub refused the connection: ${refusalText(response.body)}`, { status: 403 }));
       return null;
     }
     const body = response.body as { connectionToken?: unknown; connectionId?: unknown } | null;
@@ -299,15 +304,26 @@ export class SignalRConnection implements RealtimeConnection {
         else waiting.resolve(record.result);
         return;
       }
-      case HubRecordType.Close:
-        // Every Close is followed by a reconnect: a client that gives up loses messages.
-        if (record.error) this.hooks.onError(new ParleyError('UNAVAILABLE', `the hub closed the connection: ${record.error}`));
+      case HubRecordType.Close: {
+        // Every Close is followed by a reconnect (a client that gives up loses messages), except a
+        // ban's: the server would refuse every attempt.
+        const error = record.error ? hubError(record.error) : null;
+        if (error?.code === 'USER_BANNED') this.refuse(new ParleyError('USER_BANNED', `the hub closed the connection: ${error.message}`));
+        else if (record.error) this.hooks.onError(new ParleyError('UNAVAILABLE', `the hub closed the connection: ${record.error}`));
         attempt.socket?.close();
         attempt.end();
         return;
+      }
       default:
         return;
     }
+  }
+
+  /** Stops reconnecting and hands the refusal to the client, which stops this connection. */
+  private refuse(error: ParleyError): void {
+    this.active = false;
+    this.wake?.();
+    this.hooks.onRefused(error);
   }
 
   private armSilence(attempt: Attempt): void {
@@ -377,9 +393,20 @@ function sendInvocation(invocationId: string, body: OutboxBody): Invocation {
   return { type: HubRecordType.Invocation, invocationId, target: HUB_COMMAND_METHODS.send[0], arguments: [toHubSendDto(body)] };
 }
 
-/** The hub completes a failed call with `"CODE: message"`; anything else is the server's fault. */
-function hubError(text: string): ParleyError {
+/**
+ * The hub completes a failed call with `"CODE: message"`; anything else is the server's fault.
+ * A CONTENT_REJECTED text names its rule (`CONTACT_INFO`, `WORDLIST`, `HOOK`) as a word of the message.
+ */
+export function hubError(text: string): ParleyError {
   const match = /^([A-Z_]+): ([\s\S]*)$/.exec(text);
-  if (match && isErrorCode(match[1])) return new ParleyError(match[1], match[2] ?? '');
-  return new ParleyError('INTERNAL', text);
+  if (!match || !isErrorCode(match[1])) return new ParleyError('INTERNAL', text);
+  const message = match[2] ?? '';
+  const reason = match[1] === 'CONTENT_REJECTED' ? /\b(CONTACT_INFO|WORDLIST|HOOK)\b/.exec(message)?.[1] : undefined;
+  return new ParleyError(match[1], message, isContentRejectedReason(reason) ? { reason } : {});
+}
+
+/** A refused negotiate's body as text, for the error message. */
+function refusalText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  return body === null || body === undefined ? 'forbidden' : JSON.stringify(body);
 }

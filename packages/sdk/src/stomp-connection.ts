@@ -1,4 +1,4 @@
-import { STOMP_COMMAND_DESTINATIONS } from '@parley/protocol';
+import { isErrorCode, STOMP_COMMAND_DESTINATIONS, type ErrorCode } from '@parley/protocol';
 import { Client, type IFrame, type IMessage } from '@stomp/stompjs';
 import type { Backoff } from './backoff.js';
 import { ParleyError } from './errors.js';
@@ -52,8 +52,7 @@ export class StompConnection implements RealtimeConnection {
     client.beforeConnect = () => this.beforeConnect();
     client.onConnect = () => this.connected();
     client.onWebSocketClose = () => this.closed();
-    client.onStompError = (frame: IFrame) =>
-      hooks.onError(new ParleyError(frame.headers.message?.toLowerCase().includes('unauth') ? 'UNAUTHORIZED' : 'INTERNAL', `STOMP ERROR: ${frame.headers.message ?? ''} ${frame.body}`.trim()));
+    client.onStompError = (frame: IFrame) => this.stompError(frame);
     this.client = client;
   }
 
@@ -118,6 +117,22 @@ export class StompConnection implements RealtimeConnection {
     }
   }
 
+  /**
+   * An ERROR frame ends the session. Its `message` header is the code (or Spring's
+   * `Unauthorized`); USER_BANNED must not be retried, so the connection is handed back to the
+   * client, which stops it and tells the app why.
+   */
+  private stompError(frame: IFrame): void {
+    const header = frame.headers.message ?? '';
+    const error = new ParleyError(stompErrorCode(header, frame.body), `STOMP ERROR: ${header} ${frame.body}`.trim());
+    if (error.code === 'USER_BANNED') {
+      this.active = false;
+      this.hooks.onRefused(error);
+    } else {
+      this.hooks.onError(error);
+    }
+  }
+
   private async beforeConnect(): Promise<void> {
     if (this.attempted) {
       this.setState('reconnecting');
@@ -154,6 +169,7 @@ export class StompConnection implements RealtimeConnection {
   private closed(): void {
     const wasConnected = this.state === 'connected';
     if (this.active) this.setState('reconnecting');
+    else if (this.state !== 'closed') void this.stop();
     if (wasConnected) this.hooks.onDisconnected();
   }
 
@@ -176,4 +192,13 @@ export class StompConnection implements RealtimeConnection {
     this.state = state;
     this.hooks.onState(state);
   }
+}
+
+/** The code of an ERROR frame: its `message` header when that is a code, else `CODE: …` at the start of the body. */
+function stompErrorCode(header: string, body: string): ErrorCode {
+  const named = header.trim();
+  if (isErrorCode(named)) return named;
+  const prefix = /^([A-Z_]+):/.exec(body.trim())?.[1] ?? /^([A-Z_]+):/.exec(named)?.[1];
+  if (isErrorCode(prefix)) return prefix;
+  return named.toLowerCase().includes('unauth') ? 'UNAUTHORIZED' : 'INTERNAL';
 }

@@ -1,16 +1,13 @@
 import {
+  isSyncEventType,
   STOMP_ERRORS_QUEUE,
   STOMP_PUSH_QUEUES,
-  type ExchangeAnswer,
-  type Message,
   type PresenceChange,
   type PushKind,
-  type ReadReceipt,
-  type RecallNotice,
   type TypingNotice,
 } from '@parley/protocol';
 import { ParleyError } from './errors.js';
-import type { RealtimePush } from './realtime-connection.js';
+import type { LoggedPush, RealtimePush } from './realtime-connection.js';
 
 type QueueKind = PushKind | 'error';
 
@@ -26,7 +23,8 @@ export const STOMP_SUBSCRIBED_QUEUES: readonly string[] = [...KIND_BY_QUEUE.keys
 /**
  * @internal
  * One STOMP MESSAGE frame as a canonical push: the queue names its kind, the `user-seq` header
- * its place in my update log. Null for a queue this client does not know.
+ * its place in my update log. STOMP bodies are already the canonical shapes, so every logged kind
+ * (whatever `/sync` replays) passes as it is. Null for a queue this client does not know.
  */
 export function decodeStompPush(destination: string, text: string, headers: Record<string, string>): RealtimePush | null {
   const kind = KIND_BY_QUEUE.get(destination);
@@ -39,20 +37,9 @@ export function decodeStompPush(destination: string, text: string, headers: Reco
   }
   const header = headers['user-seq'];
   const userSeq = header !== undefined && /^\d+$/.test(header) ? Number(header) : null;
-  switch (kind) {
-    case 'message':
-      return { kind, data: body as Message, userSeq };
-    case 'read':
-      return { kind, data: body as ReadReceipt, userSeq };
-    case 'recall':
-      return { kind, data: body as RecallNotice, userSeq };
-    case 'exchange':
-      return { kind, data: body as ExchangeAnswer, userSeq };
-    case 'typing':
-      return { kind, data: body as TypingNotice };
-    case 'presence':
-      return { kind, data: body as PresenceChange };
-    case 'error':
-      return { kind, error: ParleyError.fromBody(body) };
-  }
+  if (kind === 'error') return { kind, error: ParleyError.fromBody(body) };
+  if (kind === 'typing') return { kind, data: body as TypingNotice };
+  if (kind === 'presence') return { kind, data: body as PresenceChange };
+  if (isSyncEventType(kind)) return { kind, data: body, userSeq } as LoggedPush;
+  return null;
 }

@@ -28,7 +28,7 @@ class MapStorage implements KeyValueStorage {
 const body = (n: number) => ({ receiverId: 9, messageType: 'TEXT' as const, content: `m${n}`, clientMsgId: `c-${n}` });
 const stored = (clientMsgId: string): Message => ({
   id: 1, conversationId: 1, seq: 1, senderId: 7, receiverId: 9, messageType: 'TEXT', content: 'x', extra: null,
-  status: 'NORMAL', isRead: false, clientMsgId, createdAt: new Date(0).toISOString(),
+  status: 'NORMAL', isRead: false, clientMsgId, createdAt: new Date(0).toISOString(), editedAt: null, replyTo: null, reactions: [],
 });
 const flushStorage = () => new Promise((r) => setTimeout(r, 20));
 

@@ -83,7 +83,7 @@ describe('SignalRConnection against a misbehaving hub', () => {
   });
 
   function connect(options: { pingIntervalMs?: number; serverTimeoutMs?: number } = {}) {
-    const seen = { states: [] as ConnectionState[], connects: 0, disconnects: 0, pushes: [] as RealtimePush[], errors: [] as ParleyError[] };
+    const seen = { states: [] as ConnectionState[], connects: 0, disconnects: 0, pushes: [] as RealtimePush[], errors: [] as ParleyError[], refusals: [] as ParleyError[] };
     connection = new SignalRConnection(
       {
         hubUrl: hub.hubUrl,
@@ -101,6 +101,7 @@ describe('SignalRConnection against a misbehaving hub', () => {
         onDisconnected: () => seen.disconnects++,
         onPush: (push) => seen.pushes.push(push),
         onError: (error) => seen.errors.push(error),
+        onRefused: (error) => seen.refusals.push(error),
       },
     );
     connection.start();
@@ -126,6 +127,17 @@ describe('SignalRConnection against a misbehaving hub', () => {
     const seen = connect();
     await waitFor(() => seen.connects >= 7 && connection?.current === 'connected', 10_000, 'still reconnecting after six Closes');
     expect(seen.errors.filter((e) => e.message.includes('Connection closed with an error.'))).toHaveLength(6);
+  });
+
+  it('a Close saying USER_BANNED hands the refusal up and does not reconnect', async () => {
+    hub = await new MisbehavingHub().start();
+    hub.afterHandshake = (ws) => ws.send(`{"type":7,"error":"USER_BANNED: you are banned"}${RS}`);
+    const seen = connect();
+    await waitFor(() => seen.refusals.length === 1, 10_000, 'refusal reported');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen.refusals[0]).toMatchObject({ code: 'USER_BANNED' });
+    expect(hub.negotiations).toBe(1);
+    expect(seen.errors).toEqual([]);
   });
 
   it('matches completions to invocations (several records in one frame), maps "CODE: message" errors, and maps events', async () => {

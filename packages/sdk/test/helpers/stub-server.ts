@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Message, SyncEvent } from '@parley/protocol';
+import { STOMP_PUSH_QUEUES, type Message, type SyncEvent } from '@parley/protocol';
 
 interface Session {
   userId: number;
@@ -14,7 +14,7 @@ interface Session {
   subs: Map<string, string>; // destination -> subscription id
 }
 
-const DEST_BY_TYPE = { message: '/user/queue/messages', read: '/user/queue/read', recall: '/user/queue/recalls', exchange: '/user/queue/exchange' } as const;
+const DEST_BY_TYPE: Record<SyncEvent['type'], string> = STOMP_PUSH_QUEUES;
 
 export class StubServer {
   readonly sessions = new Set<Session>();
@@ -23,8 +23,10 @@ export class StubServer {
   readonly frames: string[] = [];
   /** Return true to drop the push instead of delivering it. */
   dropPush: (userId: number, event: SyncEvent) => boolean = () => false;
-  /** Return an error code to refuse a send with it. */
-  refuseSend: (body: Record<string, unknown>) => string | null = () => null;
+  /** Return an error code (with a `reason` for CONTENT_REJECTED) to refuse a send with it. */
+  refuseSend: (body: Record<string, unknown>) => string | { code: string; reason: string } | null = () => null;
+  /** Users refused as the real server refuses a banned user: ERROR on CONNECT, 403 USER_BANNED on REST. */
+  readonly banned = new Set<number>();
   acceptConnections = true;
   connects = 0;
   private readonly http = createServer((req, res) => void this.handleHttp(req, res));
@@ -49,6 +51,16 @@ export class StubServer {
     this.wss.close();
     this.http.closeAllConnections();
     await new Promise((resolve) => this.http.close(resolve));
+  }
+
+  /** Bans a user: their live sessions get the ERROR frame the real server sends, and later connects are refused. */
+  ban(userId: number): void {
+    this.banned.add(userId);
+    for (const s of this.sessions) {
+      if (s.userId !== userId) continue;
+      s.ws.send('ERROR\nmessage:USER_BANNED\n\nUSER_BANNED: this account is banned\0');
+      s.ws.close();
+    }
   }
 
   killAll(): void {
@@ -86,6 +98,9 @@ export class StubServer {
       isRead: false,
       clientMsgId,
       createdAt: new Date().toISOString(),
+      editedAt: null,
+      replyTo: null,
+      reactions: [],
     };
     this.messages.push(message);
     for (const userId of new Set([senderId, receiverId])) this.record(userId, 'message', message);
@@ -133,6 +148,12 @@ export class StubServer {
             ws.close();
             return;
           }
+          if (this.banned.has(Number(token.slice(1)))) {
+            this.connects++;
+            ws.send('ERROR\nmessage:USER_BANNED\n\nUSER_BANNED: this account is banned\0');
+            ws.close();
+            return;
+          }
           session = { userId: Number(token.slice(1)), ws, subs: new Map() };
           this.sessions.add(session);
           this.connects++;
@@ -157,7 +178,8 @@ export class StubServer {
     if (headers.destination === '/app/chat.send') {
       const refused = this.refuseSend(body);
       if (refused) {
-        this.push(session.userId, '/user/queue/errors', { code: refused, message: refused, clientMsgId: String(body.clientMsgId), retryAfterMs: 50 }, {}, session);
+        const { code, reason } = typeof refused === 'string' ? { code: refused, reason: undefined } : refused;
+        this.push(session.userId, '/user/queue/errors', { code, message: code, reason, clientMsgId: String(body.clientMsgId), retryAfterMs: 50 }, {}, session);
       } else {
         const { message, repeat } = this.storeMessage(session.userId, body);
         if (repeat) this.push(session.userId, '/user/queue/messages', message, {}, session);
@@ -178,6 +200,7 @@ export class StubServer {
     };
     if (!/^u\d+$/.test(token)) return json(401, { error: { code: 'UNAUTHORIZED', message: 'no token' } });
     const userId = Number(token.slice(1));
+    if (this.banned.has(userId)) return json(403, { error: { code: 'USER_BANNED', message: 'this account is banned' } });
     let raw = '';
     for await (const chunk of req) raw += String(chunk);
     if (url.pathname === '/users/me') return json(200, { id: userId, name: `U${userId}`, avatarUrl: null, wechatId: null, photoUrls: [] });
