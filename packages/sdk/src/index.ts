@@ -33,6 +33,17 @@ export {
   type SocketTask,
   type MiniProgramSocketApi,
 } from './socket-factory.js';
+export {
+  registerWebPush,
+  unregisterWebPush,
+  reportWeChatSubscribeGrants,
+  weChatGrantBalance,
+  setWeChatOpenId,
+  setWeChatOaOpenId,
+  type PushRegistrationLike,
+  type PushSubscriptionLike,
+  type WeChatSubscribeResult,
+} from './push-registration.js';
 export type { TokenProvider } from './token-source.js';
 export { TypingThrottle } from './typing-throttle.js';
 export { UpdateSequencer, type EventSource } from './update-sequencer.js';
