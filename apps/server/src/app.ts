@@ -138,7 +138,16 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const services: Services = {
     messaging,
     queries: new MessageQueries({ messages, conversations, users, presence: realtime.presence, updates: new PostgresUpdateLog(db) }),
-    edits: new MessageEditService({ messages, edits: new PostgresMessageEditStore(db), blocks, budget, delivery, clock, editWindowMs: config.editWindowMs }),
+    edits: new MessageEditService({
+      messages,
+      edits: new PostgresMessageEditStore(db),
+      blocks,
+      budget,
+      delivery,
+      clock,
+      editWindowMs: config.editWindowMs,
+      screening: sendSafety.screening,
+    }),
     exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher, restrictions: safety.restrictions, unmatches: safety.unmatches }),
     typing: new TypingService({ conversations, blocks, limiter: realtime.typingLimiter, delivery }),
     presence,

@@ -6,15 +6,10 @@ import type { BlockStore } from '../ports/block-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageEditStore } from '../ports/message-edit-store.js';
 import type { MessageStore } from '../ports/message-store.js';
+import type { ContentScreening, MaskedBy } from './content-screening.js';
 import type { DeliveryService } from './delivery-service.js';
 import { recipientsOf } from './recipients.js';
 import type { SendBudget } from './send-budget.js';
-
-/** How masking kinds are named in a message's `extra.masked`. */
-export type MaskKind = 'CONTACT' | 'WORDLIST';
-
-/** The content checks a sent text goes through, applied again to an edited one (contact guard, word filter). */
-export type ScreenText = (input: { senderId: number; receiverId: number; content: string }) => Promise<{ content: string; masked: MaskKind[] }>;
 
 export interface MessageEditDeps {
   messages: MessageStore;
@@ -25,8 +20,8 @@ export interface MessageEditDeps {
   clock: Clock;
   /** How long after sending the sender may edit a TEXT message. */
   editWindowMs: number;
-  /** Absent where no screening is configured: the edited text is stored as checked. */
-  screenText?: ScreenText;
+  /** The contact guard and word filter a sent text goes through, applied again to the edited one. Absent: stored as checked. */
+  screening?: Pick<ContentScreening, 'screenText'>;
 }
 
 export interface EditResult {
@@ -56,7 +51,9 @@ export class MessageEditService {
     const { content } = checkOutgoingContent('TEXT', rawContent, null);
     await this.requireNotBlockedBy(message.receiverId, userId);
     await this.deps.budget.spend(userId);
-    const screened = this.deps.screenText ? await this.deps.screenText({ senderId: userId, receiverId: message.receiverId, content }) : { content, masked: [] };
+    const screened = this.deps.screening
+      ? await this.deps.screening.screenText({ senderId: userId, receiverId: message.receiverId, content })
+      : { content, masked: [] };
     const outcome = await this.deps.edits.editText({ messageId, content: screened.content, extra: withMasking(message.extra, screened.masked) });
     switch (outcome.kind) {
       case 'recalled':
@@ -115,7 +112,7 @@ export class MessageEditService {
 }
 
 /** The message's `extra` with the masking of the new text in place of the old. */
-function withMasking(extra: Record<string, unknown> | null, masked: readonly MaskKind[]): Record<string, unknown> | null {
+function withMasking(extra: Record<string, unknown> | null, masked: readonly MaskedBy[]): Record<string, unknown> | null {
   const { masked: _previous, ...rest } = extra ?? {};
   if (masked.length > 0) return { ...rest, masked: [...masked] };
   return Object.keys(rest).length > 0 ? rest : null;

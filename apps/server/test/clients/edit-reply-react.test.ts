@@ -200,6 +200,15 @@ describe('REST PATCH /messages/{id}', () => {
     expect(await edit(alice.token, sent.id)).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'messageId: a recalled message cannot be edited' } } });
   });
 
+  it('screens the new text as a send is screened: contact details masked, the masking of the old text gone', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const sent = await send(alice.token, { receiverId: bob.id, content: 'nice to meet you' });
+    const masked = await server.api(alice.token, 'PATCH', `/messages/${sent.id}`, { content: '加我 13800138000 吧' });
+    expect(masked).toMatchObject({ status: 200, body: { content: '加我 *********** 吧', extra: { masked: ['CONTACT'] } } });
+    const clean = await server.api(alice.token, 'PATCH', `/messages/${sent.id}`, { content: 'see you there' });
+    expect(clean).toMatchObject({ status: 200, body: { content: 'see you there', extra: null } });
+  });
+
   it('refuses an edit the receiver would no longer accept: BLOCKED', async () => {
     const [alice, bob] = [await user(), await user()];
     const sent = await send(alice.token, { receiverId: bob.id, content: 'hello' });
