@@ -6,10 +6,11 @@
  * Runs in browsers, Node (pass `nodeSocketFactory(WebSocket)` from `ws`) and mini-programs
  * (`miniProgramSocketFactory(wx)`, `miniProgramHttp(wx)`, `miniProgramUploader(wx)`).
  */
-export { ParleyClient, type ParleyClientOptions, type SendInput } from './parley-client.js';
+export { ParleyClient, type ParleyClientOptions, type SendInput, type ReportOptions } from './parley-client.js';
 export type { ParleyEvents, MessageMeta, UpdateMeta } from './events.js';
+export { ChatCache, type CachedConversation, type UpdateSource } from './chat-cache.js';
 export type { ConnectionState } from './realtime-connection.js';
-export { ParleyError, type SdkErrorCode } from './errors.js';
+export { ParleyError, isContentRejectedReason, type SdkErrorCode, type ContentRejectedReason } from './errors.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
 export { BoundedIdSet } from './bounded-id-set.js';
 export { TypedEmitter, type Listener } from './emitter.js';
@@ -23,7 +24,20 @@ export {
   type OutboxStorage,
   type KeyValueStorage,
 } from './outbox-storage.js';
-export { RestApi, type OwnProfile, type ProfileUpdate, type ReadResult, type HistoryOptions, type WithUserSeq } from './rest-api.js';
+export {
+  RestApi,
+  type OwnProfile,
+  type ProfileUpdate,
+  type ReadResult,
+  type HistoryOptions,
+  type WithUserSeq,
+  type ConversationListOptions,
+  type SearchOptions,
+  type SearchHit,
+  type SearchPage,
+  type UserSettings,
+} from './rest-api.js';
+export type { OperationRunnerOptions } from './operation-runner.js';
 export {
   browserSocketFactory,
   nodeSocketFactory,
