@@ -85,7 +85,7 @@ describe('admin console', () => {
 
     await signIn(page);
     await page.locator('[data-testid="admin-nav-live"]').waitFor();
-    expect(await page.locator('nav button').allInnerTexts()).toEqual(['Live figures', 'Users', 'Conversations']);
+    expect(await page.locator('nav button').allInnerTexts()).toEqual(['Live figures', 'Users', 'Conversations', 'Reports', 'Word lists']);
     await page.reload();
     await page.locator('[data-testid="admin-nav-live"]').waitFor();
 
@@ -185,6 +185,83 @@ describe('admin console', () => {
     await eventually(async () => (await page.locator('[data-testid="admin-conversation-error"]').innerText()).includes('There is no conversation with id 99999999'), 'not-found message');
   });
 
+  it('works a report: the queue, the evidence and its integrity, a resolution that mutes', async () => {
+    const [rita, sam] = [await devToken(server.baseUrl, 7401, 'Rita'), await devToken(server.baseUrl, 7402, 'Sam')];
+    await api(server.baseUrl, rita, 'POST', '/messages', { receiverId: 7402, messageType: 'TEXT', content: 'hello Sam', clientMsgId: randomUUID() });
+    const scam = await api<{ id: number }>(server.baseUrl, sam, 'POST', '/messages', { receiverId: 7401, messageType: 'TEXT', content: 'send me 500 now', clientMsgId: randomUUID() });
+    const report = await api<{ id: number }>(server.baseUrl, rita, 'POST', '/reports', { userId: 7402, reason: 'SCAM', messageIds: [scam.id], note: 'asked for money' });
+
+    const page = await signedInConsole();
+    await page.locator('[data-testid="admin-nav-reports"]').click();
+    const row = page.locator(`[data-testid="admin-report-list"] tr[data-report-id="${report.id}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Scam');
+    await row.locator('button').click();
+    const detail = page.locator('[data-testid="admin-report-detail"]');
+    await detail.waitFor();
+    expect(await detail.locator('[data-testid="admin-report-integrity"]').innerText()).toContain('Evidence intact');
+    const evidence = detail.locator('[data-testid="admin-evidence"] li');
+    expect(await evidence.allInnerTexts()).toEqual([expect.stringContaining('hello Sam'), expect.stringContaining('send me 500 now')]);
+    expect(await evidence.nth(1).getAttribute('class')).toContain('listed');
+    expect(await detail.innerText()).toContain('asked for money');
+
+    await detail.locator('select[name="action"]').selectOption('MUTE');
+    await detail.locator('input[name="hours"]').fill('2');
+    await detail.locator('input[name="note"]').fill('scam attempt');
+    await detail.locator('[data-testid="admin-resolve"] button[type="submit"]').click();
+    await eventually(async () => (await detail.locator('[data-testid="admin-report-resolution"]').count()) === 1, 'the resolution');
+    expect(await detail.locator('[data-testid="admin-report-resolution"]').innerText()).toMatch(/Mute.*2 h.*scam attempt/);
+    const muted = await api<{ restriction: { kind: string; reason: string } }>(server.baseUrl, ADMIN_TOKEN, 'GET', '/admin/users/7402');
+    expect(muted.restriction).toMatchObject({ kind: 'MUTE', reason: 'scam attempt' });
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await page.screenshot({ path: `${screenshots}admin-report.png` });
+  });
+
+  it('shows, sets and lifts a user\'s restriction, with its reason and end', async () => {
+    const tom = await devToken(server.baseUrl, 7501, 'Tom');
+    const page = await signedInConsole();
+    await page.locator('[data-testid="admin-nav-users"]').click();
+    await page.locator('input[name="userId"]').fill('7501');
+    await page.locator('[data-testid="admin-users"] form.admin-lookup button').click();
+    const card = page.locator('[data-testid="admin-restriction"]');
+    await card.waitFor();
+    expect(await card.locator('[data-testid="admin-restriction-now"]').innerText()).toBe('No restriction in force.');
+
+    await card.locator('select[name="restrictionKind"]').selectOption('BAN');
+    await card.locator('input[name="restrictionUntil"]').fill('2099-01-01T12:00');
+    await card.locator('input[name="restrictionReason"]').fill('fraud');
+    await card.locator('[data-testid="admin-restriction-apply"]').click();
+    await eventually(async () => (await card.locator('[data-testid="admin-restriction-now"]').innerText()).includes('Banned'), 'the ban shown');
+    expect(await card.locator('[data-testid="admin-restriction-now"]').innerText()).toMatch(/until .*2099.*fraud/);
+    const refused = await fetch(`${server.baseUrl}/messages/conversations`, { headers: { authorization: `Bearer ${tom}` } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: 'USER_BANNED' } });
+    const stored = await api<{ restriction: unknown }>(server.baseUrl, ADMIN_TOKEN, 'GET', '/admin/users/7501');
+    // The end was typed in the browser's time zone, as the operator sees it.
+    expect(stored.restriction).toMatchObject({ kind: 'BAN', reason: 'fraud', until: await page.evaluate(() => new Date('2099-01-01T12:00').toISOString()) });
+
+    await card.locator('[data-testid="admin-restriction-lift"]').click();
+    await eventually(async () => (await card.locator('[data-testid="admin-restriction-now"]').innerText()) === 'No restriction in force.', 'the ban lifted');
+    // Lifted on the server too: a fresh lookup shows none.
+    await page.locator('[data-testid="admin-users"] form.admin-lookup button').click();
+    await eventually(async () => (await card.locator('[data-testid="admin-restriction-now"]').innerText()) === 'No restriction in force.', 'no restriction after a reload');
+  });
+
+  it('edits the word lists', async () => {
+    const page = await signedInConsole();
+    await page.locator('[data-testid="admin-nav-words"]').click();
+    const form = page.locator('[data-testid="admin-words"]');
+    await form.waitFor();
+    await form.locator('textarea[name="blockWords"]').fill('badword\n  spamword \n\nbadword');
+    await form.locator('textarea[name="maskWords"]').fill('darn');
+    await form.locator('[data-testid="admin-words-save"]').click();
+    await page.locator('[data-testid="admin-words-saved"]').waitFor();
+    expect(await api(server.baseUrl, ADMIN_TOKEN, 'GET', '/admin/moderation/words')).toEqual({ block: ['badword', 'spamword'], mask: ['darn'] });
+    await page.reload();
+    await page.locator('[data-testid="admin-nav-words"]').click();
+    await eventually(async () => (await form.locator('textarea[name="blockWords"]').inputValue()) === 'badword\nspamword', 'the saved lists shown again');
+  });
+
   it('speaks Chinese to a Chinese browser and switches to English', async () => {
     const page = await consolePage('zh-CN');
     await page.locator('[data-testid="admin-sign-in"] h2').waitFor();
@@ -193,12 +270,12 @@ describe('admin console', () => {
     await eventually(async () => (await page.locator('[data-testid="admin-sign-in-error"]').innerText()).includes('管理令牌被拒绝'), 'refusal in Chinese');
     await signIn(page);
     await page.locator('[data-testid="admin-nav-live"]').waitFor();
-    expect(await page.locator('nav button').allInnerTexts()).toEqual(['实时数据', '用户', '会话']);
+    expect(await page.locator('nav button').allInnerTexts()).toEqual(['实时数据', '用户', '会话', '举报', '敏感词']);
     expect(await page.locator('[data-testid="figure-messages"] h3').innerText()).toBe('每秒消息数');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
 
     await page.locator('[data-testid="admin-language"]').selectOption('en');
-    await eventually(async () => (await page.locator('nav button').allInnerTexts()).join('|') === 'Live figures|Users|Conversations', 'English labels');
+    await eventually(async () => (await page.locator('nav button').allInnerTexts()).join('|') === 'Live figures|Users|Conversations|Reports|Word lists', 'English labels');
     expect(await page.locator('[data-testid="figure-messages"] h3').innerText()).toBe('Messages per second');
   });
 

@@ -1,4 +1,16 @@
-import type { AdminUserBody, Message, OwnProfile } from '@parley/protocol';
+import type {
+  AdminReport,
+  AdminReportDetail,
+  AdminUserBody,
+  Message,
+  OwnProfile,
+  ReportPage,
+  ReportStatus,
+  ResolveReportBody,
+  Restriction,
+  RestrictionBody,
+  WordListsBody,
+} from '@parley/protocol';
 
 /** Running totals per door and their sum, as `GET /admin/stats` reports them. */
 export interface LabelledTotal {
@@ -21,6 +33,9 @@ export interface AdminStats {
   clientErrors: LabelledTotal;
   sendLatency: LatencyHistogram | null;
 }
+
+/** A user as the admin API shows them: the profile with the mute or ban in force (null when none). */
+export type AdminUser = OwnProfile & { restriction?: Restriction | null };
 
 export interface AdminParticipant {
   id: number;
@@ -61,8 +76,39 @@ export class AdminApi {
     return this.call('GET', '/admin/stats');
   }
 
-  user(id: number): Promise<OwnProfile> {
+  user(id: number): Promise<AdminUser> {
     return this.call('GET', `/admin/users/${id}`);
+  }
+
+  restrict(id: number, body: RestrictionBody): Promise<Restriction> {
+    return this.call('PUT', `/admin/users/${id}/restriction`, body);
+  }
+
+  liftRestriction(id: number): Promise<void> {
+    return this.call('DELETE', `/admin/users/${id}/restriction`);
+  }
+
+  reports(query: { status: ReportStatus; before?: number; limit?: number }): Promise<ReportPage> {
+    const params = new URLSearchParams({ status: query.status });
+    if (query.before !== undefined) params.set('before', String(query.before));
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return this.call('GET', `/admin/reports?${params}`);
+  }
+
+  report(id: number): Promise<AdminReportDetail> {
+    return this.call('GET', `/admin/reports/${id}`);
+  }
+
+  resolveReport(id: number, decision: ResolveReportBody): Promise<AdminReport> {
+    return this.call('POST', `/admin/reports/${id}/resolve`, decision);
+  }
+
+  wordLists(): Promise<WordListsBody> {
+    return this.call('GET', '/admin/moderation/words');
+  }
+
+  setWordLists(lists: WordListsBody): Promise<WordListsBody> {
+    return this.call('PUT', '/admin/moderation/words', lists);
   }
 
   updateUser(id: number, patch: AdminUserBody): Promise<OwnProfile> {
