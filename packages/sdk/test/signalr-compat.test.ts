@@ -180,4 +180,21 @@ describe('ParleySignalR, the drop-in for hand-written hub clients', () => {
     const history = await a.signalR.client.history(512, { limit: 100 });
     expect(history.items.map((m) => m.content)).toEqual([...b.page.received.map((m) => m.content), 'back']);
   });
+
+  it('a page on the newer hub names: a reply through SendMessage, EditMessage and React, and MessageEdited / ReactionChanged in hub shapes', async () => {
+    const a = open(521, 'Ana');
+    const b = open(522, 'Bao');
+    const seen: Array<[string, Record<string, unknown>]> = [];
+    for (const name of ['MessageEdited', 'ReactionChanged']) b.signalR.on(name, (body) => seen.push([name, body as Record<string, unknown>]));
+    await a.signalR.connect();
+    await b.signalR.connect();
+    const first = (await a.page.send(522, 'first')) as HubMessageView;
+    const reply = (await b.signalR.invoke('SendMessage', { tempId: 7, receiverId: 521, messageType: 1, content: 'an answer', replyToId: first.id })) as { replyTo?: { id: number } };
+    expect(reply.replyTo?.id).toBe(first.id);
+    await a.signalR.invoke('EditMessage', first.id, 'first, edited');
+    await a.signalR.invoke('React', first.id, '🎉');
+    await waitFor(() => seen.length === 2, 30_000, 'both changes reach the page');
+    expect(seen[0]).toEqual(['MessageEdited', expect.objectContaining({ id: first.id, sessionId: first.sessionId, messageType: 1, content: 'first, edited' })]);
+    expect(seen[1]).toEqual(['ReactionChanged', expect.objectContaining({ sessionId: first.sessionId, messageId: first.id, emoji: '🎉', reactions: [{ emoji: '🎉', userIds: [521] }] })]);
+  });
 });
