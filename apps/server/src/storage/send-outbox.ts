@@ -1,0 +1,94 @@
+import type { NewMessage } from '../ports/message-store.js';
+import { OutboxEventWriter } from './outbox-events.js';
+import type { MessageRow } from './message-rows.js';
+
+/** What the send path writes to the outbox besides the messages; `OFF` writes nothing. */
+export interface SendOutboxSettings {
+  /** Whether any notification channel is enabled (else no notification rows are written). */
+  notifications: boolean;
+  /** How long a new notification waits for more messages of its conversation. */
+  coalesceMs: number;
+  events: OutboxEventWriter;
+}
+
+/**
+ * Wraps the batch's append call so the outbox rows go in the same statement, hence the same
+ * transaction, as the messages — one more multi-row step per batch, no extra round trip:
+ *
+ * - a notification per (receiver, conversation) of the stored items marked `notifyReceiver`,
+ *   unless the receiver muted the conversation; a notification of that pair still collecting
+ *   takes the new messages instead (one row per pair and statement, so the upsert never touches
+ *   a row twice). A conversation the call just created has no member row in this statement's
+ *   snapshot, and is not muted;
+ * - a `message.created` event per stored item, in conversation and seq order.
+ *
+ * `append` is a SELECT of the append function's rows (with `idx`, `outcome` and the message
+ * columns); `params` its parameters. Returns the statement and its parameters.
+ */
+export function withSendOutbox(
+  settings: SendOutboxSettings,
+  append: string,
+  params: unknown[],
+  items: readonly NewMessage[],
+): { text: string; params: unknown[] } {
+  const notify = settings.notifications && items.some((i) => i.notifyReceiver === true);
+  const events = settings.events.wants('message.created');
+  if (!notify && !events) return { text: append, params };
+  const all = [...params];
+  const param = (value: unknown) => {
+    all.push(value);
+    return `$${all.length}`;
+  };
+  const steps: string[] = [`appended AS (${append})`];
+  if (notify) {
+    const flags = param(items.map((i) => i.notifyReceiver === true));
+    const coalesce = param(settings.coalesceMs);
+    steps.push(`notified AS (
+      INSERT INTO notifications AS n (user_id, conversation_id, sender_id, message_ids, due_at)
+      SELECT a.receiver_id, a.conversation_id, min(a.sender_id), array_agg(a.id ORDER BY a.seq), now() + ${coalesce}::int8 * interval '1 millisecond'
+      FROM appended a
+      WHERE a.outcome = 'stored' AND (${flags}::bool[])[a.idx]
+        AND NOT EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = a.conversation_id AND m.user_id = a.receiver_id AND m.muted)
+      GROUP BY a.receiver_id, a.conversation_id
+      ON CONFLICT (user_id, conversation_id) WHERE collecting
+      DO UPDATE SET message_ids = n.message_ids || excluded.message_ids, updated_at = now()
+    )`);
+  }
+  if (events) {
+    steps.push(`evented AS (
+      INSERT INTO outbox_events (event, conversation_id, data)
+      SELECT 'message.created', a.conversation_id, jsonb_build_object('message', jsonb_build_object(
+        'id', a.id, 'conversationId', a.conversation_id, 'seq', a.seq, 'senderId', a.sender_id, 'receiverId', a.receiver_id,
+        'messageType', a.message_type, 'content', a.content, 'extra', a.extra - 'revealed', 'clientMsgId', a.client_msg_id,
+        'createdAt', to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+      FROM appended a WHERE a.outcome = 'stored' ORDER BY a.conversation_id, a.seq
+    )`);
+  }
+  return { text: `WITH ${steps.join(',\n')}\nSELECT * FROM appended`, params: all };
+}
+
+/** No notifications, no events: the send path's statement as it is without an outbox. */
+export const SEND_OUTBOX_OFF: SendOutboxSettings = { notifications: false, coalesceMs: 0, events: OutboxEventWriter.NONE };
+
+/**
+ * The `message.created` event's data for a message written outside the batch statement (exchange
+ * requests and results), the same shape as the statement builds. An exchange result's revealed
+ * profile data stays out: it leaves the server only to the two users.
+ */
+export function messageCreatedData(row: MessageRow): { message: Record<string, unknown> } {
+  const { revealed: _revealed, ...extra } = row.extra ?? {};
+  return {
+    message: {
+      id: Number(row.id),
+      conversationId: Number(row.conversation_id),
+      seq: Number(row.seq),
+      senderId: Number(row.sender_id),
+      receiverId: Number(row.receiver_id),
+      messageType: row.message_type,
+      content: row.content,
+      extra: row.extra === null ? null : extra,
+      clientMsgId: row.client_msg_id,
+      createdAt: new Date(row.created_at).toISOString(),
+    },
+  };
+}
