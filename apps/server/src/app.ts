@@ -17,6 +17,7 @@ import { createRealtimeBackends, type RealtimeBackends } from './realtime/realti
 import { buildSendSafety } from './send-safety-composition.js';
 import { buildSafetyServices } from './safety-composition.js';
 import { AdminService } from './services/admin-service.js';
+import { ConversationStateService } from './services/conversation-state-service.js';
 import { DeliveryService } from './services/delivery-service.js';
 import { ExchangeService } from './services/exchange-service.js';
 import { MediaService } from './services/media-service.js';
@@ -36,6 +37,7 @@ import { DirectoryBlobStore, MemoryBlobStore } from './storage/blob-store.js';
 import { openDatabase } from './storage/open-database.js';
 import { PostgresBlockStore } from './storage/postgres-block-store.js';
 import { PostgresConversationAudit } from './storage/postgres-conversation-audit.js';
+import { PostgresConversationStateStore } from './storage/postgres-conversation-state-store.js';
 import { PostgresConversationStore } from './storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from './storage/postgres-media-store.js';
 import { PostgresMessageEditStore } from './storage/postgres-message-edit-store.js';
@@ -85,6 +87,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
 
   const users = new PostgresUserStore(db);
   const conversations = new PostgresConversationStore(db);
+  const conversationState = new PostgresConversationStateStore(db);
   const sendSafety = await buildSendSafety({ config, db, clock, logger });
   const messages = new PostgresMessageStore(db, sendSafety.strangerLimits);
   const blocks = new PostgresBlockStore(db);
@@ -137,7 +140,8 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   });
   const services: Services = {
     messaging,
-    queries: new MessageQueries({ messages, conversations, users, presence: realtime.presence, updates: new PostgresUpdateLog(db) }),
+    queries: new MessageQueries({ messages, conversations, users, presence: realtime.presence, updates: new PostgresUpdateLog(db), state: conversationState }),
+    conversationState: new ConversationStateService({ state: conversationState, conversations, delivery }),
     edits: new MessageEditService({
       messages,
       edits: new PostgresMessageEditStore(db),

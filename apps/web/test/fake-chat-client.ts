@@ -27,6 +27,9 @@ export function conversation(peerId: number, partial: Partial<Conversation> = {}
     unreadCount: 0,
     myReadUpToSeq: 0,
     peerReadUpToSeq: 0,
+    pinned: false,
+    muted: false,
+    archived: false,
     ...partial,
   };
 }
@@ -36,7 +39,7 @@ export class FakeChatClient {
   state = 'connected' as const;
   userId: number;
   calls: { method: string; args: unknown[] }[] = [];
-  conversationPage: ConversationPage = { items: [], userSeq: 0, nextBefore: null };
+  conversationPage: ConversationPage = { items: [], userSeq: 0, nextBefore: null, unreadTotal: 0 };
   histories = new Map<number, Message[]>();
   outbox: OutboxItem[] = [];
   blocked: number[] = [];

@@ -33,6 +33,7 @@ describe('conversations store', () => {
       ],
       userSeq: 3,
       nextBefore: null,
+      unreadTotal: 3,
     };
     await signedIn();
     const conversations = useConversationsStore();
@@ -41,7 +42,7 @@ describe('conversations store', () => {
   });
 
   it('an incoming message raises unread and moves the conversation to the top; my own does not', async () => {
-    fake.conversationPage = { items: [conversation(9), conversation(8, { lastMessageTime: '2026-01-02T00:00:00.000Z' })], userSeq: 0, nextBefore: null };
+    fake.conversationPage = { items: [conversation(9), conversation(8, { lastMessageTime: '2026-01-02T00:00:00.000Z' })], userSeq: 0, nextBefore: null, unreadTotal: 0 };
     await signedIn();
     const conversations = useConversationsStore();
     fake.emit('message', message({ id: 1, conversationId: 90, seq: 1, senderId: 9, receiverId: ME, createdAt: '2026-02-01T00:00:00.000Z' }), { source: 'push', userSeq: 1 });
@@ -53,7 +54,7 @@ describe('conversations store', () => {
   });
 
   it('a message for the open conversation is marked read at once', async () => {
-    fake.conversationPage = { items: [conversation(9)], userSeq: 0, nextBefore: null };
+    fake.conversationPage = { items: [conversation(9)], userSeq: 0, nextBefore: null, unreadTotal: 0 };
     await signedIn();
     const conversations = useConversationsStore();
     conversations.open(9);
@@ -64,7 +65,7 @@ describe('conversations store', () => {
   });
 
   it('applies read receipts, presence, typing (expiring) and blocks', async () => {
-    fake.conversationPage = { items: [conversation(9, { lastSeq: 4, unreadCount: 4 })], userSeq: 0, nextBefore: null };
+    fake.conversationPage = { items: [conversation(9, { lastSeq: 4, unreadCount: 4 })], userSeq: 0, nextBefore: null, unreadTotal: 0 };
     await signedIn();
     const conversations = useConversationsStore();
     fake.emit('read', { conversationId: 90, readerId: 9, readUpToSeq: 3 }, { source: 'push', userSeq: 1 });
@@ -86,7 +87,7 @@ describe('conversations store', () => {
   it('a message from a peer without a profile reloads the list for the name, keeping newer local state', async () => {
     await signedIn();
     const conversations = useConversationsStore();
-    fake.conversationPage = { items: [conversation(9, { peer: { id: 9, name: 'Bob', avatarUrl: null, online: true, lastSeenAt: null }, lastSeq: 0 })], userSeq: 1, nextBefore: null };
+    fake.conversationPage = { items: [conversation(9, { peer: { id: 9, name: 'Bob', avatarUrl: null, online: true, lastSeenAt: null }, lastSeq: 0 })], userSeq: 1, nextBefore: null, unreadTotal: 0 };
     fake.emit('message', message({ id: 1, conversationId: 90, seq: 1, senderId: 9, receiverId: ME }), { source: 'push', userSeq: 1 });
     expect(conversations.byPeer[9]?.peerName).toBeNull();
     await new Promise((r) => setTimeout(r, 400));
@@ -205,7 +206,7 @@ describe('session and settings stores', () => {
   });
 
   it('signing out clears everything', async () => {
-    fake.conversationPage = { items: [conversation(9)], userSeq: 0, nextBefore: null };
+    fake.conversationPage = { items: [conversation(9)], userSeq: 0, nextBefore: null, unreadTotal: 0 };
     await signedIn();
     await useSessionStore().signOut();
     expect(useSessionStore().user).toBeNull();

@@ -9,6 +9,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { ExchangeAnswer, Message, ReactionNotice } from './model.js';
 import { ExchangeRequestBody, Id, RecallBody, SendMessageBody, StompExchangeRespondBody, StompEditBody, StompMarkReadBody, StompReactBody, TypingBody } from './schemas.js';
 import { ReportBody, UnmatchBody, type Report, type UnmatchResult } from './safety-actions.js';
+import { ClearConversationBody, HideMessageBody, StompConversationSettingsBody, type ConversationCleared, type ConversationSettings, type HideNotice } from './conversation-state.js';
 
 export const GetMessageBody = Type.Object({ messageId: Id });
 export type GetMessageBody = Static<typeof GetMessageBody>;
@@ -49,6 +50,9 @@ export const COMMANDS = {
   react: { payload: StompReactBody, result: returns<ReactionNotice & WithUserSeq>() },
   report: { payload: ReportBody, result: returns<Report>() },
   unmatch: { payload: UnmatchBody, result: returns<UnmatchResult & WithUserSeq>() },
+  hideMessage: { payload: HideMessageBody, result: returns<HideNotice & WithUserSeq>() },
+  updateConversation: { payload: StompConversationSettingsBody, result: returns<ConversationSettings & WithUserSeq>() },
+  clearConversation: { payload: ClearConversationBody, result: returns<ConversationCleared & WithUserSeq>() },
 } as const satisfies Record<string, { payload: TSchema; result: Returns<unknown> }>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -10,6 +10,7 @@ export * from './stomp-destinations.js';
 export * from './signalr-names.js';
 export * from './sync-events.js';
 export * from './rest-routes.js';
+export * from './conversation-state.js';
 export * from './push-registration.js';
 export * from './moderation.js';
 export * from './safety-actions.js';

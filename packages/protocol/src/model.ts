@@ -85,6 +85,12 @@ export interface Conversation {
   unreadCount: number;
   myReadUpToSeq: number;
   peerReadUpToSeq: number;
+  /** Mine: pinned conversations come first, most recent pin first. */
+  pinned: boolean;
+  /** Mine: no notifications. */
+  muted: boolean;
+  /** Mine: left out of the list unless archived ones are asked for. */
+  archived: boolean;
 }
 
 export interface ConversationPage {
@@ -93,6 +99,8 @@ export interface ConversationPage {
   userSeq: number;
   /** Pass as `before` for the next (older) page; null on the last page. */
   nextBefore: string | null;
+  /** Unread messages over all my conversations (archived and muted ones included). */
+  unreadTotal: number;
 }
 
 export interface HistoryPage {

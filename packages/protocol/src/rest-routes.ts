@@ -15,4 +15,7 @@ export const REST_COMMAND_ROUTES = {
   react: 'PUT|DELETE /messages/:messageId/reaction',
   report: 'POST /reports',
   unmatch: 'POST /messages/conversations/:conversationId/unmatch',
+  hideMessage: 'POST /messages/:messageId/hide',
+  updateConversation: 'PATCH /messages/conversations/:conversationId',
+  clearConversation: 'DELETE /messages/conversations/:conversationId',
 } as const satisfies Record<CommandName, string | null>;

@@ -104,6 +104,8 @@ export type HistoryQuery = Static<typeof HistoryQuery>;
 export const ConversationsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.conversationsMaxLimit })),
   before: Type.Optional(Text({ maxLength: 200 })),
+  /** true: the archived conversations (only those); otherwise they are left out. */
+  archived: Type.Optional(Type.Boolean()),
 });
 export type ConversationsQuery = Static<typeof ConversationsQuery>;
 

@@ -18,6 +18,9 @@ export const HUB_COMMAND_METHODS = {
   react: ['React'],
   report: ['Report'],
   unmatch: ['Unmatch'],
+  hideMessage: ['HideMessage'],
+  updateConversation: ['UpdateConversation'],
+  clearConversation: ['ClearConversation'],
 } as const satisfies Record<CommandName, readonly [string, ...string[]]>;
 
 /** Hub methods that are not commands: accepted for clients written for group-based hubs; they only check participation. */
@@ -38,6 +41,8 @@ export const HUB_PUSH_EVENTS = {
   exchange: ['ExchangeResponded'],
   edit: ['MessageEdited'],
   reaction: ['ReactionChanged'],
+  hide: ['MessageHidden'],
+  conversation: ['ConversationChanged'],
 } as const satisfies Record<PushKind, readonly [string, ...string[]]>;
 
 export type HubEventName = (typeof HUB_PUSH_EVENTS)[PushKind][number];

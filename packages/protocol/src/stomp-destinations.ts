@@ -21,6 +21,9 @@ export const STOMP_COMMAND_DESTINATIONS = {
   react: '/app/chat.react',
   report: '/app/chat.report',
   unmatch: '/app/chat.unmatch',
+  hideMessage: '/app/chat.hide',
+  updateConversation: '/app/chat.settings',
+  clearConversation: '/app/chat.clear',
 } as const satisfies Record<CommandName, `/app/${string}`>;
 
 /** The user queue each push kind arrives on. */
@@ -33,6 +36,8 @@ export const STOMP_PUSH_QUEUES = {
   exchange: '/user/queue/exchange',
   edit: '/user/queue/edits',
   reaction: '/user/queue/reactions',
+  hide: '/user/queue/hides',
+  conversation: '/user/queue/conversations',
 } as const satisfies Record<PushKind, `/user/queue/${string}`>;
 
 /** Failed commands: `{code, message, destination, clientMsgId?, retryAfterMs?}`. */

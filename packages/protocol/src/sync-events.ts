@@ -4,7 +4,7 @@
  */
 import type { PushKind } from './push-kinds.js';
 
-export const SYNC_EVENT_TYPES = ['message', 'read', 'recall', 'exchange', 'edit', 'reaction'] as const satisfies readonly PushKind[];
+export const SYNC_EVENT_TYPES = ['message', 'read', 'recall', 'exchange', 'edit', 'reaction', 'hide', 'conversation'] as const satisfies readonly PushKind[];
 export type SyncEventType = (typeof SYNC_EVENT_TYPES)[number];
 
 export function isSyncEventType(value: unknown): value is SyncEventType {

@@ -1,4 +1,4 @@
-import type { ExchangeAnswer, Message, PresenceChange, ReactionNotice, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
+import type { ConversationChange, ExchangeAnswer, HideNotice, Message, PresenceChange, ReactionNotice, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
 
 /** One user an event goes to. `userSeq` is set for changes logged in that user's update log. */
 export interface PushRecipient<B = unknown> {
@@ -29,6 +29,8 @@ export type DeliveryEvent =
   | EventOf<'recall', RecallNotice>
   | EventOf<'exchange', ExchangeAnswer>
   | EventOf<'edit', Message>
-  | EventOf<'reaction', ReactionNotice>;
+  | EventOf<'reaction', ReactionNotice>
+  | EventOf<'hide', HideNotice>
+  | EventOf<'conversation', ConversationChange>;
 
 export type DeliveryKind = DeliveryEvent['kind'];

@@ -13,11 +13,22 @@ export interface ConversationSide {
   unreadCount: number;
   myReadUpToSeq: number;
   peerReadUpToSeq: number;
+  /** This member's settings: pinned since (null: not pinned), muted, archived. */
+  pinnedAt: Date | null;
+  muted: boolean;
+  archived: boolean;
 }
 
+/** Where a page of the list ends: the order is pin time (null: not pinned), then activity, then id. */
 export interface ConversationCursor {
+  pinnedAt?: Date | null;
   activityUs: number;
   id: number;
+}
+
+/** Which conversations a list shows: the archived ones, or all others. */
+export interface ListView {
+  archived: boolean;
 }
 
 /** What the visibility of presence between a user and one conversation peer depends on. */
@@ -37,8 +48,13 @@ export interface ConversationStore {
   participants(conversationId: number): Promise<[number, number] | null>;
   /** The caller's side of a conversation; null when it does not exist or the user is not in it. */
   getSide(conversationId: number, userId: number): Promise<ConversationSide | null>;
-  /** The user's conversations, newest activity first, strictly older than `before`. */
-  listSides(userId: number, before: ConversationCursor | null, limit: number): Promise<ConversationSide[]>;
+  /**
+   * The user's listed conversations of one view (archived or not), pinned first (most recent pin
+   * first), then newest activity first, strictly after `before` in that order. Cleared
+   * conversations without a newer message and unmatched ones are left out; `lastMessage` is the
+   * last message the user still sees.
+   */
+  listSides(userId: number, before: ConversationCursor | null, limit: number, view?: ListView): Promise<ConversationSide[]>;
   /**
    * Everyone who shares a conversation with the user (only those among `candidates` when
    * given), with their block state and whether both wrote — in one query. `bothWrote` is

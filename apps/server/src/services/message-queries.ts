@@ -1,6 +1,7 @@
 import { LIMITS, type Conversation, type ConversationPage, type HistoryPage, type Message, type SyncPage } from '@parley/protocol';
 import { AppError } from '../domain/app-error.js';
-import type { ConversationStore } from '../ports/conversation-store.js';
+import type { ConversationStateStore } from '../ports/conversation-state-store.js';
+import type { ConversationCursor, ConversationStore } from '../ports/conversation-store.js';
 import type { MessageStore } from '../ports/message-store.js';
 import type { PresenceStore } from '../ports/presence-store.js';
 import type { UpdateLog } from '../ports/update-log.js';
@@ -13,6 +14,8 @@ export interface MessageQueriesDeps {
   users: UserStore;
   presence: PresenceStore;
   updates: UpdateLog;
+  /** Each user's own view: what they hid or cleared, their unread total. */
+  state: ConversationStateStore;
 }
 
 /** The reads of messaging: one message, history, the conversation list and the update log. None of them changes anything. */
@@ -22,10 +25,11 @@ export class MessageQueries {
   /**
    * One message as the caller sees it. A message of someone else's conversation is
    * MESSAGE_NOT_FOUND, exactly like an unknown id, so that ids do not reveal which messages exist.
+   * So is a message gone from the caller's view: hidden or cleared for them, or of an unmatched conversation.
    */
   async getMessage(userId: number, messageId: number): Promise<Message> {
     const message = await this.deps.messages.getById(messageId, userId);
-    if (!message || (message.senderId !== userId && message.receiverId !== userId)) {
+    if (!message || (message.senderId !== userId && message.receiverId !== userId) || !(await this.deps.state.isVisible(userId, messageId))) {
       throw new AppError('MESSAGE_NOT_FOUND', `message ${messageId} does not exist`);
     }
     return message;
@@ -50,13 +54,17 @@ export class MessageQueries {
     });
   }
 
-  async conversations(userId: number, options: { limit?: number; before?: string }): Promise<ConversationPage> {
+  /** My listed conversations: the archived ones when `archived` is true, all others otherwise; pinned first. */
+  async conversations(userId: number, options: { limit?: number; before?: string; archived?: boolean }): Promise<ConversationPage> {
     const limit = options.limit ?? LIMITS.conversationsDefaultLimit;
     const before = options.before ? decodeCursor(options.before) : null;
     // The position first: a change committed while the list is read then lies above it, so a
     // client that starts counting from it still takes that change's push (or /sync) as new.
     const userSeq = await this.deps.users.latestUserSeq(userId);
-    const sides = await this.deps.conversations.listSides(userId, before, limit + 1);
+    const [sides, unreadTotal] = await Promise.all([
+      this.deps.conversations.listSides(userId, before, limit + 1, { archived: options.archived ?? false }),
+      this.deps.state.unreadTotal(userId),
+    ]);
     const page = sides.slice(0, limit);
     const peerIds = page.map((s) => s.peerId);
     const [profiles, presence] = await Promise.all([this.deps.users.getMany(peerIds), this.deps.presence.lookup(peerIds)]);
@@ -79,10 +87,13 @@ export class MessageQueries {
         unreadCount: side.unreadCount,
         myReadUpToSeq: side.myReadUpToSeq,
         peerReadUpToSeq: side.peerReadUpToSeq,
+        pinned: side.pinnedAt !== null,
+        muted: side.muted,
+        archived: side.archived,
       };
     });
     const last = page[page.length - 1];
-    return { items, userSeq, nextBefore: sides.length > limit && last ? encodeCursor(last.activityUs, last.id) : null };
+    return { items, userSeq, nextBefore: sides.length > limit && last ? encodeCursor(last) : null, unreadTotal };
   }
 
   sync(userId: number, since: number, limit?: number): Promise<SyncPage> {
@@ -91,12 +102,14 @@ export class MessageQueries {
 
 }
 
-function encodeCursor(activityUs: number, id: number): string {
-  return `${activityUs}_${id}`;
+/** `<activityUs>_<id>`, behind a pinned conversation `p<pin time in ms>_<activityUs>_<id>`. */
+function encodeCursor(side: { pinnedAt: Date | null; activityUs: number; id: number }): string {
+  const position = `${side.activityUs}_${side.id}`;
+  return side.pinnedAt ? `p${side.pinnedAt.getTime()}_${position}` : position;
 }
 
-function decodeCursor(cursor: string): { activityUs: number; id: number } {
-  const match = /^(\d{1,16})_(\d{1,16})$/.exec(cursor);
+function decodeCursor(cursor: string): ConversationCursor {
+  const match = /^(?:p(\d{1,16})_)?(\d{1,16})_(\d{1,16})$/.exec(cursor);
   if (!match) throw new AppError('VALIDATION_FAILED', 'before: not a cursor returned as nextBefore');
-  return { activityUs: Number(match[1]), id: Number(match[2]) };
+  return { pinnedAt: match[1] === undefined ? null : new Date(Number(match[1])), activityUs: Number(match[2]), id: Number(match[3]) };
 }

@@ -1,4 +1,5 @@
 import type { AdminService } from './admin-service.js';
+import type { ConversationStateService } from './conversation-state-service.js';
 import type { MediaService } from './media-service.js';
 import type { ExchangeService } from './exchange-service.js';
 import type { MessageQueries } from './message-queries.js';
@@ -19,6 +20,8 @@ export interface Services {
   messaging: MessagingService;
   /** The reads: one message, history, conversations, sync. */
   queries: MessageQueries;
+  /** Each user's own view: delete for me, pin / mute / archive, clear, unread total. */
+  conversationState: ConversationStateService;
   /** Changes to sent messages: edits and reactions. */
   edits: MessageEditService;
   exchange: ExchangeService;

@@ -1,4 +1,4 @@
-import type { ConversationCursor, ConversationSide, ConversationStore, PeerRelation } from '../ports/conversation-store.js';
+import type { ConversationCursor, ConversationSide, ConversationStore, ListView, PeerRelation } from '../ports/conversation-store.js';
 import { orderedPair } from '../domain/conversation-pair.js';
 import type { SqlClient } from './sql-client.js';
 import { messageColumns, toMessage, type MessageRow } from './message-rows.js';
@@ -12,17 +12,37 @@ type SideRow = {
   c_peer_read: number;
   c_activity_us: number;
   c_last_seq: number;
-  c_last_message_at: Date | null;
+  c_pinned_at: Date | null;
+  c_muted: boolean;
+  c_archived: boolean;
 } & Partial<MessageRow>;
 
+/**
+ * One member's side. The peer's read mark is a subquery, not a join: the planner takes a join on
+ * two columns of the same table for very selective, expects few rows, and then sorts all of a
+ * user's conversations instead of walking the list index and stopping at the page size.
+ */
 const SIDE_SELECT = `
   SELECT m.conversation_id AS c_id, m.peer_id AS c_peer_id, m.unread_count AS c_unread, m.read_up_to_seq AS c_read,
-         pm.read_up_to_seq AS c_peer_read, m.last_activity_us AS c_activity_us, c.last_seq AS c_last_seq,
-         c.last_message_at AS c_last_message_at, ${messageColumns('msg')}
+         (SELECT pm.read_up_to_seq FROM conversation_members pm WHERE pm.user_id = m.peer_id AND pm.conversation_id = m.conversation_id) AS c_peer_read,
+         m.last_activity_us AS c_activity_us, c.last_seq AS c_last_seq,
+         m.pinned_at AS c_pinned_at, m.muted AS c_muted, m.archived AS c_archived, ${messageColumns('msg')}
   FROM conversation_members m
   JOIN conversations c ON c.id = m.conversation_id
-  JOIN conversation_members pm ON pm.conversation_id = m.conversation_id AND pm.user_id = m.peer_id
-  LEFT JOIN messages msg ON msg.id = c.last_message_id`;
+  LEFT JOIN LATERAL (
+    -- The last message this member still sees: above their clear mark and not hidden for them.
+    SELECT x.* FROM messages x
+    WHERE x.conversation_id = m.conversation_id AND x.seq > m.cleared_up_to_seq
+      AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = m.user_id AND h.message_id = x.id)
+    ORDER BY x.seq DESC LIMIT 1
+  ) msg ON true`;
+
+/** Listed: not cleared by this member since its last message, and not unmatched (gone from both members' lists). */
+const LISTED = `c.last_seq > m.cleared_up_to_seq
+  AND NOT EXISTS (SELECT 1 FROM conversation_unmatches u WHERE u.conversation_id = m.conversation_id)`;
+
+/** The list's order, as the index conversation_members_list keeps it: pinned first by pin time, then by activity. */
+const PIN_KEY = "COALESCE(m.pinned_at, '-infinity'::timestamptz)";
 
 function toSide(row: SideRow, userId: number): ConversationSide {
   return {
@@ -31,8 +51,11 @@ function toSide(row: SideRow, userId: number): ConversationSide {
     peerId: Number(row.c_peer_id),
     lastSeq: Number(row.c_last_seq),
     lastMessage: row.id == null ? null : toMessage(row as MessageRow, userId),
-    lastMessageAt: row.c_last_message_at ? new Date(row.c_last_message_at) : null,
+    lastMessageAt: row.created_at ? new Date(row.created_at) : null,
     activityUs: Number(row.c_activity_us),
+    pinnedAt: row.c_pinned_at ? new Date(row.c_pinned_at) : null,
+    muted: Boolean(row.c_muted),
+    archived: Boolean(row.c_archived),
     unreadCount: Number(row.c_unread),
     myReadUpToSeq: Number(row.c_read),
     peerReadUpToSeq: Number(row.c_peer_read),
@@ -62,13 +85,15 @@ export class PostgresConversationStore implements ConversationStore {
     return row ? (await this.withLastMessageReactions([toSide(row, userId)]))[0]! : null;
   }
 
-  async listSides(userId: number, before: ConversationCursor | null, limit: number): Promise<ConversationSide[]> {
+  async listSides(userId: number, before: ConversationCursor | null, limit: number, view: ListView = { archived: false }): Promise<ConversationSide[]> {
+    // One walk down the index in its order; cleared and unmatched conversations are skipped on the way.
     const rows = await this.db.query<SideRow>(
       `${SIDE_SELECT}
-       WHERE m.user_id = $1 AND ($2::int8 IS NULL OR (m.last_activity_us, m.conversation_id) < ($2::int8, $3::int8))
-       ORDER BY m.last_activity_us DESC, m.conversation_id DESC
+       WHERE m.user_id = $1 AND m.archived = $5 AND ${LISTED}
+         AND ($2::int8 IS NULL OR (${PIN_KEY}, m.last_activity_us, m.conversation_id) < ($6::timestamptz, $2::int8, $3::int8))
+       ORDER BY ${PIN_KEY} DESC, m.last_activity_us DESC, m.conversation_id DESC
        LIMIT $4`,
-      [userId, before?.activityUs ?? null, before?.id ?? null, limit],
+      [userId, before?.activityUs ?? null, before?.id ?? null, limit, view.archived, before?.pinnedAt ? before.pinnedAt.toISOString() : '-infinity'],
     );
     return this.withLastMessageReactions(rows.map((r) => toSide(r, userId)));
   }

@@ -20,6 +20,7 @@ import { MESSAGE_COLUMNS, NEW_MESSAGE_COLUMNS, toMessage, type MessageRow } from
 import { withReactions } from './message-reactions.js';
 import { appendUpdates, insertMessages, lockConversations } from './write-path.js';
 import { lockProfiles } from './postgres-user-store.js';
+import { assertStrangerLimits } from './stranger-limits.js';
 
 
 const seqMap = (pairs: [number, number][]): Map<number, number> => new Map(pairs);
@@ -231,6 +232,7 @@ export class PostgresMessageStore implements MessageStore {
         [conversation.id, REQUEST_TYPE[kind]],
       );
       if (pending) return { kind: 'pending', message: toMessage(pending, requesterId) };
+      await assertStrangerLimits(tx, this.strangerLimits, requesterId, receiverId, conversation);
       const [written] = await insertMessages(tx, conversations, [
         { senderId: requesterId, receiverId, messageType: REQUEST_TYPE[kind], content: '', extra: { exchangeStatus: 'PENDING' }, clientMsgId: null },
       ]);

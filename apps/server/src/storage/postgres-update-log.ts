@@ -1,4 +1,4 @@
-import type { ExchangeAnswer, Message, ReactionNotice, ReadReceipt, RecallNotice, SyncEvent, SyncPage } from '@parley/protocol';
+import type { ConversationChange, ExchangeAnswer, HideNotice, Message, ReactionNotice, ReadReceipt, RecallNotice, SyncEvent, SyncPage } from '@parley/protocol';
 import type { UpdateLog } from '../ports/update-log.js';
 import type { SqlClient } from './sql-client.js';
 import { messageColumns, toMessage, type MessageRow } from './message-rows.js';
@@ -34,6 +34,10 @@ export class PostgresUpdateLog implements UpdateLog {
           return { userSeq, type: 'edit', data: toMessage(row as MessageRow, userId) };
         case 'reaction':
           return { userSeq, type: 'reaction', data: row.u_data as ReactionNotice };
+        case 'hide':
+          return { userSeq, type: 'hide', data: row.u_data as HideNotice };
+        case 'conversation':
+          return { userSeq, type: 'conversation', data: row.u_data as ConversationChange };
         default:
           throw new Error(`unknown update kind ${row.u_kind}`);
       }

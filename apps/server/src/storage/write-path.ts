@@ -58,7 +58,7 @@ export async function lockConversations(tx: SqlExecutor, pairs: readonly [number
 
 export interface LogEntry {
   userId: number;
-  kind: 'message' | 'read' | 'recall' | 'exchange' | 'edit' | 'reaction';
+  kind: 'message' | 'read' | 'recall' | 'exchange' | 'conversation' | 'hide' | 'edit' | 'reaction';
   messageId: number | null;
   data: unknown;
 }

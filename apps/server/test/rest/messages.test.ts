@@ -208,7 +208,7 @@ describe('GET /messages/conversations', () => {
     expect(all.body.nextBefore).toBeNull();
     // A stranger sees none of them.
     const [stranger] = await users(1);
-    expect((await server.api(stranger!.token, 'GET', '/messages/conversations')).body).toEqual({ items: [], userSeq: 0, nextBefore: null });
+    expect((await server.api(stranger!.token, 'GET', '/messages/conversations')).body).toEqual({ items: [], userSeq: 0, nextBefore: null, unreadTotal: 0 });
   });
 
   it('refuses bad limits and cursors', async () => {

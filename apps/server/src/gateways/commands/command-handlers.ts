@@ -83,5 +83,18 @@ export function commandHandlers(services: Services, metrics: Metrics): CommandHa
       const unmatched = await services.unmatches.unmatch(caller.userId, input.conversationId, caller.connectionId);
       return { result: withUserSeq(unmatched.result, unmatched.userSeq), repeated: unmatched.userSeq === null };
     },
+    async hideMessage(caller, input) {
+      const hidden = await services.conversationState.hide(caller.userId, input.messageId);
+      return { result: withUserSeq(hidden.value, hidden.userSeq), repeated: hidden.userSeq === null };
+    },
+    async updateConversation(caller, input) {
+      const { conversationId, ...patch } = input;
+      const changed = await services.conversationState.updateSettings(caller.userId, conversationId, patch);
+      return { result: withUserSeq(changed.value, changed.userSeq), repeated: changed.userSeq === null };
+    },
+    async clearConversation(caller, input) {
+      const cleared = await services.conversationState.clear(caller.userId, input.conversationId);
+      return { result: withUserSeq(cleared.value, cleared.userSeq), repeated: cleared.userSeq === null };
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { HubSendMessageDto, Id, StompEditBody, StompReactBody, ReportBody, toHubMessage, type CommandName, type HUB_COMMAND_METHODS, type HUB_GROUP_METHODS, type Message } from '@parley/protocol';
+import { ConversationSettingsBody, HubSendMessageDto, Id, StompEditBody, StompReactBody, ReportBody, toHubMessage, type CommandName, type HUB_COMMAND_METHODS, type HUB_GROUP_METHODS, type Message } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../domain/app-error.js';
 import type { MessageQueries } from '../../services/message-queries.js';
@@ -38,6 +38,7 @@ const contentArg = payloadValidator(StompEditBody.properties.content, 'content')
 const emojiArg = payloadValidator(StompReactBody.properties.emoji, 'emoji');
 const reportDto = payloadValidator(ReportBody, 'dto');
 const conversationIdArg = id('conversationId');
+const settingsArg = payloadValidator(ConversationSettingsBody, 'settings');
 
 function arity(name: string, args: unknown[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
@@ -162,6 +163,28 @@ export function chatHub(commands: CommandHandlers, queries: MessageQueries): Rea
         arity('Unmatch', args, 1);
         const { result } = await commands.unmatch(callerOf(caller), { conversationId: conversationIdArg(args[0]) });
         return withUserSeq({ sessionId: result.conversationId, state: result.state }, result.userSeq);
+      },
+    },
+    hideMessage: {
+      async HideMessage(caller, args) {
+        arity('HideMessage', args, 1);
+        const { result } = await commands.hideMessage(callerOf(caller), { messageId: messageIdArg(args[0]) });
+        return withUserSeq({ sessionId: result.conversationId, messageId: result.messageId, seq: result.seq }, result.userSeq);
+      },
+    },
+    updateConversation: {
+      async UpdateConversation(caller, args) {
+        arity('UpdateConversation', args, 2);
+        const conversationId = conversationIdArg(args[0]);
+        const { result } = await commands.updateConversation(callerOf(caller), { conversationId, ...settingsArg(args[1]) });
+        return withUserSeq({ sessionId: result.conversationId, pinned: result.pinned, muted: result.muted, archived: result.archived }, result.userSeq);
+      },
+    },
+    clearConversation: {
+      async ClearConversation(caller, args) {
+        arity('ClearConversation', args, 1);
+        const { result } = await commands.clearConversation(callerOf(caller), { conversationId: conversationIdArg(args[0]) });
+        return withUserSeq({ sessionId: result.conversationId, clearedUpToSeq: result.clearedUpToSeq }, result.userSeq);
       },
     },
   };

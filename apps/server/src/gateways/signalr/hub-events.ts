@@ -58,5 +58,13 @@ export function hubEventFor(event: DeliveryEvent, recipient: PushRecipient, sess
       const { conversationId, ...change } = event.body;
       return { target: 'ReactionChanged', argument: withSeq({ sessionId: conversationId, ...change }) };
     }
+    case 'hide': {
+      const body = event.body;
+      return { target: 'MessageHidden', argument: withSeq({ sessionId: body.conversationId, messageId: body.messageId, seq: body.seq }) };
+    }
+    case 'conversation': {
+      const { conversationId, ...change } = event.body;
+      return { target: 'ConversationChanged', argument: withSeq({ sessionId: conversationId, ...change }) };
+    }
   }
 }

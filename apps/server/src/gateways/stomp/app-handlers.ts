@@ -48,6 +48,11 @@ const STOMP_ANSWERS: { readonly [N in CommandName]: StompCommandHandler } = {
   },
   // Both users' devices get the change on /user/queue/conversations.
   unmatch: async (ctx, body) => void (await ctx.commands.unmatch(ctx.caller, COMMAND_PAYLOADS.unmatch(body))),
+  // "Me" operations: the caller's devices, this connection included, get the change on
+  // /user/queue/hides or /user/queue/conversations; asking for what already holds pushes nothing.
+  hideMessage: async (ctx, body) => void (await ctx.commands.hideMessage(ctx.caller, COMMAND_PAYLOADS.hideMessage(body))),
+  updateConversation: async (ctx, body) => void (await ctx.commands.updateConversation(ctx.caller, COMMAND_PAYLOADS.updateConversation(body))),
+  clearConversation: async (ctx, body) => void (await ctx.commands.clearConversation(ctx.caller, COMMAND_PAYLOADS.clearConversation(body))),
 };
 
 /** `SEND` destination (`/app/chat.send`, …) → handler. */

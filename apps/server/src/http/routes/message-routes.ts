@@ -1,4 +1,4 @@
-import { ReportBody, ConversationsQuery, EditBody, ExchangeRequestBody, ExchangeRespondBody, GetMessageBody, HistoryQuery, Id, MarkReadBody, ReactionBody, SendMessageBody, SyncQuery } from '@parley/protocol';
+import { ReportBody, ConversationSettingsBody, ConversationsQuery, EditBody, ExchangeRequestBody, ExchangeRespondBody, GetMessageBody, HistoryQuery, Id, MarkReadBody, ReactionBody, SendMessageBody, SyncQuery } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { commandHandlers, type CommandCaller } from '../../gateways/commands/command-handlers.js';
@@ -18,10 +18,18 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ services: Services; metr
     return reply.status(sent.repeated ? 200 : 201).send(sent.result);
   });
 
-  app.get('/messages/conversations', { schema: { tags: ['messages'], summary: 'My conversations, newest activity first', querystring: ConversationsQuery } }, async (request) => {
-    const { limit, before } = request.query;
-    return queries.conversations(request.userId, { ...(limit ? { limit } : {}), ...(before ? { before } : {}) });
-  });
+  app.get(
+    '/messages/conversations',
+    { schema: { tags: ['messages'], summary: 'My conversations: pinned first, then newest activity first; archived ones only with archived=true', querystring: ConversationsQuery } },
+    async (request) => {
+      const { limit, before, archived } = request.query;
+      return queries.conversations(request.userId, { ...(limit ? { limit } : {}), ...(before ? { before } : {}), archived: archived ?? false });
+    },
+  );
+
+  app.get('/messages/unread', { schema: { tags: ['messages'], summary: 'Unread messages over all my conversations' } }, async (request) => ({
+    unreadTotal: await services.conversationState.unreadTotal(request.userId),
+  }));
 
   app.get(
     '/messages/history/:userId',
@@ -95,6 +103,25 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ services: Services; metr
     '/messages/:messageId/reaction',
     { schema: { tags: ['messages'], summary: 'Take back my reaction to a message', params: messageParams } },
     async (request) => (await commands.react(rest(request.userId), { messageId: request.params.messageId, emoji: null })).result,
+  );
+
+  app.post(
+    '/messages/:messageId/hide',
+    { schema: { tags: ['messages'], summary: 'Delete a message for me (hidden on my devices only)', params: Type.Object({ messageId: Id }) } },
+    async (request) => (await commands.hideMessage(rest(request.userId), { messageId: request.params.messageId })).result,
+  );
+
+  const conversationParams = Type.Object({ conversationId: Id });
+  app.patch(
+    '/messages/conversations/:conversationId',
+    { schema: { tags: ['messages'], summary: 'Pin, mute or archive a conversation for me', params: conversationParams, body: ConversationSettingsBody } },
+    async (request) => (await commands.updateConversation(rest(request.userId), { conversationId: request.params.conversationId, ...request.body })).result,
+  );
+
+  app.delete(
+    '/messages/conversations/:conversationId',
+    { schema: { tags: ['messages'], summary: 'Clear a conversation for me (history hidden, gone from my list until a new message)', params: conversationParams } },
+    async (request) => (await commands.clearConversation(rest(request.userId), { conversationId: request.params.conversationId })).result,
   );
 
   app.get('/sync', { schema: { tags: ['sync'], summary: 'Changes after my userSeq `since`', querystring: SyncQuery } }, async (request) =>
