@@ -148,6 +148,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_SIGNALR_MAX_MESSAGE_BYTES: '2097152' })).toThrow(/PARLEY_SIGNALR_MAX_MESSAGE_BYTES.*PARLEY_SIGNALR_MAX_TRANSPORT_MESSAGE_BYTES/);
   });
 
+  it('lets a sender edit a message for 24 h unless told otherwise; 0 turns editing off', () => {
+    expect(loadConfig({}).editWindowMs).toBe(24 * 3_600_000);
+    expect(loadConfig({ PARLEY_EDIT_WINDOW_MS: '900000' }).editWindowMs).toBe(900_000);
+    expect(loadConfig({ PARLEY_EDIT_WINDOW_MS: '0' }).editWindowMs).toBe(0);
+    expect(configError({ PARLEY_EDIT_WINDOW_MS: '-1' }).message).toContain('PARLEY_EDIT_WINDOW_MS');
+    expect(configError({ PARLEY_EDIT_WINDOW_MS: '1 day' }).message).toContain('PARLEY_EDIT_WINDOW_MS');
+  });
+
   it('reports the Node process on /metrics unless turned off', () => {
     expect(loadConfig({}).processMetrics).toBe(true);
     expect(loadConfig({ PARLEY_PROCESS_METRICS: 'false' }).processMetrics).toBe(false);

@@ -15,6 +15,7 @@ describe('checkEditable', () => {
     expect(() => checkEditable(message, 7, after(24 * HOUR), 24 * HOUR)).not.toThrow();
     expect(() => checkEditable(message, 7, after(24 * HOUR + 1), 24 * HOUR)).toThrow(expect.objectContaining({ code: 'EDIT_WINDOW_PASSED', message: 'a message can be edited within 24 hours of sending' }));
     expect(() => checkEditable(message, 7, after(61_000), 60_000)).toThrow('within 1 minute of sending');
+    expect(() => checkEditable(message, 7, after(0), 0)).toThrow(expect.objectContaining({ code: 'EDIT_WINDOW_PASSED', message: 'editing messages is turned off' }));
   });
 
   it('refuses the receiver, other types and recalled messages', () => {

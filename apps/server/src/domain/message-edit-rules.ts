@@ -12,6 +12,7 @@ export function checkEditable(message: Message, editorId: number, now: Date, win
   if (message.senderId !== editorId) throw new AppError('FORBIDDEN', 'only the sender can edit a message');
   if (message.messageType !== 'TEXT') throw new AppError('VALIDATION_FAILED', 'messageId: only TEXT messages can be edited');
   if (message.status === 'RECALLED') throw new AppError('VALIDATION_FAILED', 'messageId: a recalled message cannot be edited');
+  if (windowMs <= 0) throw new AppError('EDIT_WINDOW_PASSED', 'editing messages is turned off');
   if (now.getTime() - Date.parse(message.createdAt) > windowMs) {
     throw new AppError('EDIT_WINDOW_PASSED', `a message can be edited within ${describeWindow(windowMs)} of sending`);
   }

@@ -9,6 +9,7 @@ import type { MessageStore } from '../ports/message-store.js';
 import type { ContentScreening, MaskedBy } from './content-screening.js';
 import type { DeliveryService } from './delivery-service.js';
 import { recipientsOf } from './recipients.js';
+import { visibleMessage, type MessageVisibility } from './visible-message.js';
 import type { SendBudget } from './send-budget.js';
 
 export interface MessageEditDeps {
@@ -20,6 +21,8 @@ export interface MessageEditDeps {
   clock: Clock;
   /** How long after sending the sender may edit a TEXT message. */
   editWindowMs: number;
+  /** What each user still sees of their conversations: a message hidden for them or unmatched cannot be edited or reacted to. */
+  visibility?: MessageVisibility;
   /** The contact guard and word filter a sent text goes through, applied again to the edited one. Absent: stored as checked. */
   screening?: Pick<ContentScreening, 'screenText'>;
 }
@@ -97,13 +100,8 @@ export class MessageEditService {
     }
   }
 
-  /** The message, if it is in one of the caller's conversations; otherwise MESSAGE_NOT_FOUND, exactly like an unknown id. */
-  private async visibleMessage(userId: number, messageId: number): Promise<Message> {
-    const message = await this.deps.messages.getById(messageId, userId);
-    if (!message || (message.senderId !== userId && message.receiverId !== userId)) {
-      throw new AppError('MESSAGE_NOT_FOUND', `message ${messageId} does not exist`);
-    }
-    return message;
+  private visibleMessage(userId: number, messageId: number): Promise<Message> {
+    return visibleMessage(this.deps.messages, this.deps.visibility, userId, messageId);
   }
 
   private async requireNotBlockedBy(peerId: number, userId: number): Promise<void> {

@@ -13,6 +13,7 @@ import type { DeliveryService } from './delivery-service.js';
 import type { MessagePublisher } from './message-publisher.js';
 import { requireParticipant } from './participation.js';
 import { replySnapshotFor } from './reply-snapshot.js';
+import type { MessageVisibility } from './visible-message.js';
 import { recipientsOf } from './recipients.js';
 import type { SendBudget } from './send-budget.js';
 import { SendQueue } from './send-queue.js';
@@ -55,6 +56,8 @@ export interface MessagingDeps {
   onBatchCommitted?: (size: number) => void;
   /** The contact guard and word filter of TEXT content; absent, content is stored as the rules allow it. */
   screening?: ContentScreening;
+  /** What each user still sees of their conversations: a reply may quote only such a message. */
+  visibility?: MessageVisibility;
   /** The host app's before-send hook and what to do when it does not answer; absent, no hook. */
   hook?: { hook: SendHook; failOpen: boolean } | null;
   /** A hook that did not answer: what went wrong, and whether the message went on (fail-open). */
@@ -191,7 +194,7 @@ export class MessagingService {
       }
     }
     // A reply's quote is taken now and travels inside extra (see domain/reply-snapshot.ts).
-    const replyTo = command.replyToId ? await replySnapshotFor(this.deps.messages, senderId, command.receiverId, command.replyToId) : null;
+    const replyTo = command.replyToId ? await replySnapshotFor(this.deps, senderId, command.receiverId, command.replyToId) : null;
     extra = withReply(extra, replyTo);
     return {
       senderId,

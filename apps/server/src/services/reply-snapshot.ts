@@ -3,17 +3,20 @@ import { AppError } from '../domain/app-error.js';
 import { pairKey } from '../domain/conversation-pair.js';
 import { replySnapshotOf } from '../domain/reply-snapshot.js';
 import type { MessageStore } from '../ports/message-store.js';
+import { visibleMessage, type MessageVisibility } from './visible-message.js';
 
 /**
  * The quote of a reply from `senderId` to `receiverId`: the quoted message must be in their
  * conversation and not recalled. A message the sender cannot see is MESSAGE_NOT_FOUND, exactly
  * like an unknown id; one of another of their conversations, or a recalled one, is refused.
  */
-export async function replySnapshotFor(messages: MessageStore, senderId: number, receiverId: number, replyToId: number): Promise<ReplySnapshot> {
-  const quoted = await messages.getById(replyToId, senderId);
-  if (!quoted || (quoted.senderId !== senderId && quoted.receiverId !== senderId)) {
-    throw new AppError('MESSAGE_NOT_FOUND', `message ${replyToId} does not exist`);
-  }
+export async function replySnapshotFor(
+  lookup: { messages: MessageStore; visibility?: MessageVisibility | undefined },
+  senderId: number,
+  receiverId: number,
+  replyToId: number,
+): Promise<ReplySnapshot> {
+  const quoted = await visibleMessage(lookup.messages, lookup.visibility, senderId, replyToId);
   if (pairKey(quoted.senderId, quoted.receiverId) !== pairKey(senderId, receiverId)) {
     throw new AppError('VALIDATION_FAILED', 'replyToId: a reply must quote a message of the same conversation');
   }
