@@ -97,6 +97,16 @@ const en = {
   userMissing: 'There is no user with id {id}.',
   tokenRejected: 'Sign-in failed: your access token was rejected (expired or not valid here). Open the chat again from your app.',
   tokenUrlFailed: 'Could not get a sign-in token from your app ({reason}). Sign in to your app, then reload this page.',
+  notifications: 'Notifications',
+  notificationsChecking: 'Checking this browser…',
+  notificationsOff: 'Get a notification on this device when a message arrives while Parley is closed.',
+  notificationsOn: 'Notifications are on for this browser.',
+  notificationsEnable: 'Turn on',
+  notificationsDisable: 'Turn off',
+  notificationsUnsupported: 'This browser cannot show notifications while Parley is closed.',
+  notificationsUnavailable: 'This server does not send browser notifications.',
+  notificationsDenied: 'Notifications are blocked for this site. Allow them in the browser’s site settings.',
+  notificationsFailed: 'Could not change notifications: {message}',
 };
 
 export type MessageKey = keyof typeof en;
@@ -193,6 +203,16 @@ const zh: Record<MessageKey, string> = {
   userMissing: '不存在 ID 为 {id} 的用户。',
   tokenRejected: '登录失败：访问令牌被拒绝（已过期或在此无效）。请从你的应用重新打开聊天。',
   tokenUrlFailed: '无法从你的应用获取登录令牌（{reason}）。请先登录你的应用，然后刷新此页面。',
+  notifications: '通知',
+  notificationsChecking: '正在检查此浏览器…',
+  notificationsOff: 'Parley 关闭时收到新消息，也在此设备上提醒你。',
+  notificationsOn: '此浏览器已开启通知。',
+  notificationsEnable: '开启',
+  notificationsDisable: '关闭',
+  notificationsUnsupported: '此浏览器无法在 Parley 关闭时显示通知。',
+  notificationsUnavailable: '此服务器未开启浏览器通知。',
+  notificationsDenied: '此网站的通知已被屏蔽，请在浏览器的网站设置中允许。',
+  notificationsFailed: '无法更改通知设置：{message}',
 };
 
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -27,14 +27,14 @@ export interface PushSubscriptionLike {
 export interface PushRegistrationLike {
   readonly pushManager: {
     getSubscription(): Promise<PushSubscriptionLike | null>;
-    subscribe(options: { userVisibleOnly: boolean; applicationServerKey: Uint8Array }): Promise<PushSubscriptionLike>;
+    subscribe(options: { userVisibleOnly: boolean; applicationServerKey: Uint8Array<ArrayBuffer> }): Promise<PushSubscriptionLike>;
   };
 }
 
 /** The answer of `wx.requestSubscribeMessage`: `errMsg` plus one entry per template id (`accept`, `reject`, `ban`, `filter`). */
 export type WeChatSubscribeResult = Record<string, string>;
 
-function base64UrlToBytes(text: string): Uint8Array {
+function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> {
   const base64 = text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
   const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
