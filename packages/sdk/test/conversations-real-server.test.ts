@@ -185,6 +185,14 @@ describe.each(['stomp', 'signalr'] as const)('SDK operations over %s against the
     expect(found.items.map((hit) => hit.message.content)).toEqual(['没有信号了，晚点说']);
     expect(found.items[0]).toMatchObject({ conversationId: before.conversationId, peer: { id: dan } });
 
+    // Carol's second device holds the chat, then is away while she clears and archives it.
+    const c2 = device(carol, 'Carol');
+    await open(c2, dan);
+    expect(c2.cache.messages(before.conversationId)).toHaveLength(3);
+    c2.net.offline = true;
+    c2.net.killSockets();
+    await waitFor(() => c2.client.state === 'reconnecting', 30_000, 'c2 offline');
+
     const cleared = await c.client.clearConversation(before.conversationId);
     expect(cleared).toMatchObject({ conversationId: before.conversationId, clearedUpToSeq: before.seq });
     expect((await c.client.history(dan)).items).toEqual([]);
@@ -196,6 +204,12 @@ describe.each(['stomp', 'signalr'] as const)('SDK operations over %s against the
     await c.client.updateConversation(after.conversationId, { archived: true });
     expect((await c.client.conversations()).items.map((i) => i.id)).not.toContain(after.conversationId);
     expect((await c.client.conversations({ archived: true })).items.map((i) => i.id)).toContain(after.conversationId);
+
+    c2.net.offline = false;
+    c2.client.reconnectNow();
+    await waitFor(() => c2.cache.conversation(after.conversationId)?.archived === true, 30_000, 'c2 caught up');
+    expect(c2.cache.messages(after.conversationId).map(shown)).toEqual((await fullHistory(c2.client, dan)).map(shown));
+    expect(c2.cache.conversation(after.conversationId)).toMatchObject({ archived: true, clearedUpToSeq: before.seq });
 
     expect(await c.client.settings()).toMatchObject({ readReceipts: true });
     expect(await c.client.updateSettings({ readReceipts: false })).toMatchObject({ readReceipts: false });
@@ -225,10 +239,23 @@ describe.each(['stomp', 'signalr'] as const)('SDK operations over %s against the
     const report = await f.client.report(erin, 'SPAM', { messageIds: [first.id], note: 'keeps writing' });
     expect(report).toMatchObject({ reporterId: frank, userId: erin, reason: 'SPAM', status: 'OPEN' });
 
+    // Erin's second device holds the chat and is away during the unmatch: /sync tells it afterwards.
+    const e2 = device(erin, 'Erin');
+    await open(e2, frank);
+    expect(e2.cache.messages(first.conversationId)).toHaveLength(2);
+    e2.net.offline = true;
+    e2.net.killSockets();
+    await waitFor(() => e2.client.state === 'reconnecting', 30_000, 'e2 offline');
+
     const unmatched = await f.client.unmatch(first.conversationId);
     expect(unmatched).toMatchObject({ conversationId: first.conversationId, state: 'UNMATCHED' });
     for (const side of [e, f]) await waitFor(() => side.changes.some((ch) => ch.state === 'UNMATCHED'), 30_000, 'both sides hear of the unmatch');
     expect((await e.client.conversations()).items.map((i) => i.id)).not.toContain(first.conversationId);
+    e2.net.offline = false;
+    e2.client.reconnectNow();
+    await waitFor(() => e2.changes.some((ch) => ch.state === 'UNMATCHED'), 30_000, 'e2 hears of the unmatch through /sync');
+    expect(e2.cache.conversationIds()).not.toContain(first.conversationId);
+    expect((await e2.client.history(frank)).items).toEqual([]);
     const blocked = await f.client.send({ receiverId: erin, content: 'one more' });
     await expect(f.client.waitForSent(blocked.clientMsgId)).rejects.toMatchObject({ code: 'BLOCKED' });
   });
