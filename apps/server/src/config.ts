@@ -3,6 +3,8 @@
  * frozen here; a bad value stops the server with a message that names the variable.
  */
 import { randomUUID } from 'node:crypto';
+import { PREVIEW_MODES, type PreviewMode } from './domain/notification-rules.js';
+import { OUTBOX_EVENT_NAMES, type OutboxEventName } from './domain/outbox-events.js';
 
 export interface MediaLimits {
   imageMaxBytes: number;
@@ -171,6 +173,30 @@ export interface PushChannelsConfig {
   webPush: WebPushConfig | null;
 }
 
+/** A signed HTTP endpoint of the host application. */
+export interface SignedEndpoint {
+  url: string;
+  /** HMAC-SHA256 key of `X-Parley-Signature`; empty signs with an empty key (set one in production). */
+  secret: string;
+}
+
+/** The durable outbox: offline notifications, the webhook channel and event webhooks (docs/notifications.md). */
+export interface OutboxConfig {
+  /** The webhook notification channel; null → off. */
+  webhook: SignedEndpoint | null;
+  /** Event webhooks and the events sent; null → no events are recorded. */
+  events: (SignedEndpoint & { names: OutboxEventName[] }) | null;
+  /** A new notification waits this long for more messages of its conversation. */
+  coalesceMs: number;
+  preview: PreviewMode;
+  /** Finished notifications and events are deleted after this long. */
+  retentionMs: number;
+  /** How often each node's worker looks for due rows. */
+  pollMs: number;
+  /** One webhook request may take this long before it counts as a timeout (retried). */
+  requestTimeoutMs: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -217,6 +243,7 @@ export interface Config {
   /** Signs SignalR connection tokens; shared by every node. Null → derived from JWT_SECRET, else a per-process key (one node). */
   signalrSecret: string | null;
   signalr: SignalRConfig;
+  outbox: OutboxConfig;
   push: PushChannelsConfig;
   safety: SendSafetyConfig;
 }
@@ -383,6 +410,27 @@ function pushChannelsConfig(env: Env): PushChannelsConfig {
   };
 }
 
+function outboxConfig(env: Env): OutboxConfig {
+  const webhookUrl = url(env, 'PARLEY_WEBHOOK_URL', ['http:', 'https:']);
+  const webhookSecret = text(env, 'PARLEY_WEBHOOK_SECRET') ?? '';
+  const eventsUrl = url(env, 'PARLEY_EVENTS_URL', ['http:', 'https:']);
+  const names = (text(env, 'PARLEY_EVENTS') ?? OUTBOX_EVENT_NAMES.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.find((name) => !(OUTBOX_EVENT_NAMES as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new ConfigError('PARLEY_EVENTS', `must be a comma list of ${OUTBOX_EVENT_NAMES.join(', ')}, got "${unknown}"`);
+  return {
+    webhook: webhookUrl ? { url: webhookUrl, secret: webhookSecret } : null,
+    events: eventsUrl ? { url: eventsUrl, secret: text(env, 'PARLEY_EVENTS_SECRET') ?? webhookSecret, names: [...new Set(names)] as OutboxEventName[] } : null,
+    coalesceMs: integer(env, 'PARLEY_PUSH_COALESCE_MS', 2000, 0, 3_600_000),
+    preview: oneOf(env, 'PARLEY_PUSH_PREVIEW', PREVIEW_MODES, 'sender'),
+    retentionMs: integer(env, 'PARLEY_OUTBOX_RETENTION_MS', 7 * 24 * 3_600_000, 1_000, 366 * 24 * 3_600_000),
+    pollMs: integer(env, 'PARLEY_OUTBOX_POLL_MS', 500, 10, 60_000),
+    requestTimeoutMs: integer(env, 'PARLEY_OUTBOX_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
+  };
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const jwt: JwtConfig = {
@@ -448,6 +496,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     signalrSecret: text(env, 'PARLEY_SIGNALR_SECRET'),
     signalr: signalrConfig(env),
+    outbox: outboxConfig(env),
     push: pushChannelsConfig(env),
     safety: sendSafetyConfig(env),
   };

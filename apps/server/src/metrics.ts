@@ -60,6 +60,26 @@ export class Metrics {
   });
   readonly pushes = new Counter({ name: 'parley_pushes_total', help: 'Events pushed to connections, by door', labelNames: ['door'], registers: [this.registry] });
   readonly errors = new Counter({ name: 'parley_client_errors_total', help: 'Errors answered to clients, by code and door', labelNames: ['code', 'door'], registers: [this.registry] });
+  readonly notifications = new Counter({
+    name: 'parley_notifications_total',
+    help: 'Outbox delivery attempts by channel (webhook, wechat, wechat_oa, webpush; events for event webhooks) and outcome (sent, retry, failed, skipped; dropped before sending, channel all)',
+    labelNames: ['channel', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly notificationDeliverySeconds = new Histogram({
+    name: 'parley_notification_delivery_seconds',
+    help: 'From the commit of a notification or event to its delivery, by channel (coalescing wait and retries included)',
+    labelNames: ['channel'],
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  /** Where the outbox backlog gauge reads from; set once the outbox is built. */
+  private outboxBacklog: (() => Promise<{ notifications: number; events: number }>) | null = null;
+
+  /** The outbox backlog gauge reads its rows through this (a query per scrape). */
+  watchOutboxBacklog(read: () => Promise<{ notifications: number; events: number }>): void {
+    this.outboxBacklog = read;
+  }
   readonly reports = new Counter({ name: 'parley_reports_total', help: 'Reports filed by users, by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly reportsResolved = new Counter({ name: 'parley_reports_resolved_total', help: 'Reports resolved by an operator, by action', labelNames: ['action'], registers: [this.registry] });
   readonly restrictions = new Counter({ name: 'parley_restrictions_total', help: 'Restrictions set (kind MUTE or BAN; source ADMIN or AUTO) and lifted (kind LIFT)', labelNames: ['kind', 'source'], registers: [this.registry] });
@@ -100,6 +120,21 @@ export class Metrics {
         this.set({ state: 'waiting' }, sample.waiting);
       },
     });
+    const backlogOf = () => this.outboxBacklog?.() ?? null;
+    new Gauge({
+      name: 'parley_outbox_backlog',
+      help: 'Outbox rows not yet delivered or given up, by kind: notifications, events',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      async collect() {
+        const reading = backlogOf();
+        if (!reading) return;
+        const backlog = await withinHealthTimeout(reading).catch(() => null);
+        if (!backlog) return;
+        this.set({ kind: 'notifications' }, backlog.notifications);
+        this.set({ kind: 'events' }, backlog.events);
+      },
+    });
     if (sources.defaults) collectDefaultMetrics({ register: this.registry });
   }
 }
@@ -107,7 +142,7 @@ export class Metrics {
 /** A scrape must not hang on a backend that does not answer: past this, it counts as down. */
 const HEALTH_TIMEOUT_MS = 2000;
 
-function withinHealthTimeout(check: Promise<void>): Promise<void> {
+function withinHealthTimeout<T>(check: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);

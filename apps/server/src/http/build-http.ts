@@ -12,6 +12,7 @@ import { answerUnparsableRequest, errorHandler, sendError } from './error-reply.
 import { requireUser } from './request-user.js';
 import { adminConversationRoutes } from './routes/admin-conversation-routes.js';
 import { adminModerationRoutes } from './routes/admin-moderation-routes.js';
+import { adminNotificationRoutes } from './routes/admin-notification-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { adminSafetyRoutes } from './routes/admin-safety-routes.js';
 import { adminStatsRoutes } from './routes/admin-stats-routes.js';
@@ -87,6 +88,7 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     await app.register(adminSafetyRoutes, { services: deps.services, adminToken });
     await app.register(adminStatsRoutes, { metrics: deps.metrics, adminToken });
     await app.register(adminModerationRoutes, { services: deps.services, adminToken });
+    await app.register(adminNotificationRoutes, { services: deps.services, adminToken });
   }
 
   await app.register(webClientRoutes, { config: deps.config });
