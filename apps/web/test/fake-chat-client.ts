@@ -13,6 +13,9 @@ export function message(partial: Partial<Message> & Pick<Message, 'id' | 'seq' |
     isRead: false,
     clientMsgId: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, partial.seq)).toISOString(),
+    editedAt: null,
+    replyTo: null,
+    reactions: [],
     ...partial,
   };
 }
