@@ -18,6 +18,7 @@ import type {
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 import { MESSAGE_COLUMNS, NEW_MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-rows.js';
 import { withReactions } from './message-reactions.js';
+import { visibleTo } from './message-visibility.js';
 import { appendUpdates, insertMessages, lockConversations } from './write-path.js';
 import { lockProfiles } from './postgres-user-store.js';
 import { assertStrangerLimits } from './stranger-limits.js';
@@ -127,15 +128,15 @@ export class PostgresMessageStore implements MessageStore {
     let rows: MessageRow[];
     if (afterSeq !== undefined) {
       rows = await this.db.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND ($3::int8 IS NULL OR seq < $3)
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 AND ($3::int8 IS NULL OR seq < $3) AND ${visibleTo('$5::int8', '$1')}
          ORDER BY seq ASC LIMIT $4`,
-        [conversationId, afterSeq, beforeSeq ?? null, limit + 1],
+        [conversationId, afterSeq, beforeSeq ?? null, limit + 1, viewerId],
       );
     } else {
       rows = await this.db.query<MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND ($2::int8 IS NULL OR seq < $2)
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND ($2::int8 IS NULL OR seq < $2) AND ${visibleTo('$4::int8', '$1')}
          ORDER BY seq DESC LIMIT $3`,
-        [conversationId, beforeSeq ?? null, limit + 1],
+        [conversationId, beforeSeq ?? null, limit + 1, viewerId],
       );
     }
     const hasMore = rows.length > limit;
@@ -165,7 +166,9 @@ export class PostgresMessageStore implements MessageStore {
         [conversationId, readerId, current, target],
       );
       const [count] = await tx.query<{ n: number }>(
-        'SELECT count(*)::int4 AS n FROM messages WHERE conversation_id = $1 AND receiver_id = $2 AND seq > $3',
+        // Messages the reader cleared are not unread, whatever their read mark says.
+        `SELECT count(*)::int4 AS n FROM messages WHERE conversation_id = $1 AND receiver_id = $2
+           AND seq > GREATEST($3::int8, (SELECT cleared_up_to_seq FROM conversation_members WHERE conversation_id = $1 AND user_id = $2))`,
         [conversationId, readerId, target],
       );
       const unreadCount = Number(count?.n ?? 0);
