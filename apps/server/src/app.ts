@@ -116,7 +116,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     onHookUnanswered: sendSafety.onHookUnanswered,
   });
   const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock, scope: config.presenceScope });
-  const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger });
+  const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger, events: outbox.events });
   registry.onLifecycle({
     firstSessionOpened: async (userId) => {
       await realtime.bus.watchUser(userId);

@@ -9,6 +9,7 @@ import { ReportService } from './services/report-service.js';
 import { RestrictionService } from './services/restriction-service.js';
 import type { SessionRegistry } from './services/session-registry.js';
 import { UnmatchService } from './services/unmatch-service.js';
+import type { OutboxEventWriter } from './storage/outbox-events.js';
 import type { SqlClient } from './storage/sql-client.js';
 import { PostgresReportStore } from './storage/postgres-report-store.js';
 import { PostgresRestrictionStore } from './storage/postgres-restriction-store.js';
@@ -23,7 +24,8 @@ export interface SafetyServices {
 /**
  * Reports, restrictions and unmatch, wired to their stores, to the bus that carries restriction
  * notices to every node, and to the log and metrics: every report, decision and restriction is
- * logged (structured, `event` naming it) and counted.
+ * logged (structured, `event` naming it) and counted, and written as an event for the host app's
+ * event webhook when it asked for it.
  */
 export function buildSafetyServices(deps: {
   config: Readonly<Config>;
@@ -35,10 +37,12 @@ export function buildSafetyServices(deps: {
   conversations: ConversationStore;
   metrics: Metrics;
   logger: Logger;
+  /** The event webhooks' filter: reports, restrictions and unmatches are events for the host app. */
+  events: OutboxEventWriter;
 }): SafetyServices {
   const log = deps.logger.child({ name: 'safety' });
   const restrictions = new RestrictionService({
-    store: new PostgresRestrictionStore(deps.db),
+    store: new PostgresRestrictionStore(deps.db, deps.events),
     bus: deps.bus,
     registry: deps.registry,
     clock: deps.clock,
@@ -55,7 +59,7 @@ export function buildSafetyServices(deps: {
   });
   deps.bus.onNotice((notice) => restrictions.handleNotice(notice));
   const reports = new ReportService({
-    reports: new PostgresReportStore(deps.db),
+    reports: new PostgresReportStore(deps.db, deps.events),
     conversations: deps.conversations,
     restrictions,
     clock: deps.clock,
@@ -71,6 +75,6 @@ export function buildSafetyServices(deps: {
       },
     },
   });
-  const unmatches = new UnmatchService({ unmatches: new PostgresUnmatchStore(deps.db), conversations: deps.conversations, delivery: deps.delivery });
+  const unmatches = new UnmatchService({ unmatches: new PostgresUnmatchStore(deps.db, deps.events), conversations: deps.conversations, delivery: deps.delivery });
   return { reports, restrictions, unmatches };
 }

@@ -1,5 +1,6 @@
 import type { EvidenceEntry, ReportAction, ReportReason, ReportStatus } from '@parley/protocol';
 import type { NewReport, ReportResolution, ReportStore, StoredMessageRecord, StoredReport, StoredReportWithEvidence } from '../ports/report-store.js';
+import { OutboxEventWriter } from './outbox-events.js';
 import type { SqlClient } from './sql-client.js';
 
 interface ReportRow {
@@ -54,7 +55,11 @@ interface MessageRecordRow {
 }
 
 export class PostgresReportStore implements ReportStore {
-  constructor(private readonly db: SqlClient) {}
+  /** `events`: the event webhooks' filter; `report.created` is written with the report. */
+  constructor(
+    private readonly db: SqlClient,
+    private readonly events: OutboxEventWriter = OutboxEventWriter.NONE,
+  ) {}
 
   async messagesForEvidence(conversationId: number, messageIds: readonly number[], recent: number): Promise<StoredMessageRecord[]> {
     // The raw rows, as stored: what the reporter saw, before any per-viewer rendering.
@@ -78,12 +83,24 @@ export class PostgresReportStore implements ReportStore {
   }
 
   async create(report: NewReport): Promise<StoredReport> {
-    const [row] = await this.db.query<ReportRow>(
-      `INSERT INTO reports (reporter_id, user_id, conversation_id, reason, message_ids, note, evidence, evidence_head)
-       VALUES ($1, $2, $3, $4, $5::int8[], $6, $7::jsonb, $8) RETURNING ${COLUMNS}`,
-      [report.reporterId, report.userId, report.conversationId, report.reason, report.messageIds, report.note, JSON.stringify(report.evidence), report.evidenceHead],
-    );
-    return toReport(row!);
+    return this.db.transaction(async (tx) => {
+      // The conversation's row first, as every write: its events then leave in commit order.
+      if (this.events.wants('report.created')) await tx.query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [report.conversationId]);
+      const [row] = await tx.query<ReportRow>(
+        `INSERT INTO reports (reporter_id, user_id, conversation_id, reason, message_ids, note, evidence, evidence_head)
+         VALUES ($1, $2, $3, $4, $5::int8[], $6, $7::jsonb, $8) RETURNING ${COLUMNS}`,
+        [report.reporterId, report.userId, report.conversationId, report.reason, report.messageIds, report.note, JSON.stringify(report.evidence), report.evidenceHead],
+      );
+      const stored = toReport(row!);
+      await this.events.append(tx, [
+        {
+          event: 'report.created',
+          conversationId: stored.conversationId,
+          data: { id: stored.id, reporterId: stored.reporterId, userId: stored.userId, conversationId: stored.conversationId, reason: stored.reason, messageIds: stored.messageIds, createdAt: stored.createdAt.toISOString() },
+        },
+      ]);
+      return stored;
+    });
   }
 
   async get(id: number): Promise<StoredReportWithEvidence | null> {

@@ -1,9 +1,14 @@
 import type { UnmatchOutcome, UnmatchStore } from '../ports/unmatch-store.js';
+import { OutboxEventWriter } from './outbox-events.js';
 import type { SqlClient } from './sql-client.js';
 import { appendUpdates } from './write-path.js';
 
 export class PostgresUnmatchStore implements UnmatchStore {
-  constructor(private readonly db: SqlClient) {}
+  /** `events`: the event webhooks' filter; `conversation.unmatched` is written with the unmatch. */
+  constructor(
+    private readonly db: SqlClient,
+    private readonly events: OutboxEventWriter = OutboxEventWriter.NONE,
+  ) {}
 
   async unmatch(conversationId: number, byUserId: number, participants: readonly [number, number]): Promise<UnmatchOutcome> {
     return this.db.transaction(async (tx) => {
@@ -19,6 +24,7 @@ export class PostgresUnmatchStore implements UnmatchStore {
         tx,
         participants.map((userId) => ({ userId, kind: 'conversation' as const, messageId: null, data })),
       );
+      await this.events.append(tx, [{ event: 'conversation.unmatched', conversationId, data: { conversationId, unmatchedBy: byUserId, userIds: [...participants] } }]);
       return { kind: 'unmatched', userSeqs: new Map(participants.map((userId, i) => [userId, seqs[i]!])) };
     });
   }
