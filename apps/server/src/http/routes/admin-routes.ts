@@ -44,5 +44,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services; adminT
   app.get('/admin/users/:id', { schema: { tags: ['admin'], summary: 'A user profile, private fields included', params: Type.Object({ id: Id }) } }, async (request) => ({
     ...(await services.users.profile(request.params.id)),
     ...(await weChatIds(request.params.id)),
+    // The mute or ban in force; null when none or when it ended.
+    restriction: await services.restrictions.current(request.params.id),
   }));
 };
