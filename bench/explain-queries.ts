@@ -7,6 +7,7 @@
  */
 import { createScratchDatabase } from './scratch-database.js';
 import { openDatabase } from '../apps/server/src/storage/open-database.js';
+import { PostgresConversationStateStore } from '../apps/server/src/storage/postgres-conversation-state-store.js';
 import { PostgresConversationStore } from '../apps/server/src/storage/postgres-conversation-store.js';
 import { PostgresMessageStore } from '../apps/server/src/storage/postgres-message-store.js';
 import { PostgresUpdateLog } from '../apps/server/src/storage/postgres-update-log.js';
@@ -16,6 +17,9 @@ const SERVER_URL = process.env.PARLEY_BENCH_DATABASE_URL ?? 'postgres://postgres
 const USERS = 20_000;
 const CONVERSATIONS = 50_000;
 const MESSAGES_PER_CONVERSATION = 20;
+/** One user with this many conversations, some pinned, archived, cleared or with hidden messages. */
+const HEAVY_USER = 1;
+const HEAVY_CONVERSATIONS = 10_000;
 
 let capture: string | null = null;
 
@@ -72,6 +76,31 @@ async function main(): Promise<void> {
     await raw.query(`INSERT INTO messages (conversation_id, seq, sender_id, receiver_id, message_type, content, extra)
       SELECT id, last_seq + 1, user_lo, user_hi, 'EXCHANGE_WECHAT_REQUEST', '', '{"exchangeStatus":"PENDING"}' FROM conversations WHERE id % 50 = 0`);
     await raw.query('UPDATE conversations SET last_seq = last_seq + 1 WHERE id % 50 = 0');
+    // The heavy user: a conversation with each of the next users, one message each; then 5 pinned,
+    // a tenth archived, a tenth cleared, and in a tenth the last message hidden for them.
+    await raw.query(
+      `WITH created AS (
+         INSERT INTO conversations (user_lo, user_hi, last_seq) SELECT $1::int8, g, 1 FROM generate_series($1::int8 + 1, $1::int8 + $2::int8) g
+         ON CONFLICT DO NOTHING RETURNING id, user_lo, user_hi
+       ), members AS (
+         INSERT INTO conversation_members (conversation_id, user_id, peer_id, last_activity_us, unread_count)
+         SELECT id, user_lo, user_hi, id * 1000, 1 FROM created UNION ALL SELECT id, user_hi, user_lo, id * 1000, 0 FROM created
+       )
+       INSERT INTO messages (conversation_id, seq, sender_id, receiver_id, message_type, content) SELECT id, 1, user_hi, user_lo, 'TEXT', 'hello' FROM created`,
+      [HEAVY_USER, HEAVY_CONVERSATIONS],
+    );
+    await raw.query(
+      `UPDATE conversation_members m SET pinned_at = CASE WHEN m.conversation_id % 2000 = 0 THEN now() - (m.conversation_id % 7) * interval '1 hour' END,
+         archived = m.conversation_id % 10 = 1, cleared_up_to_seq = CASE WHEN m.conversation_id % 10 = 2 THEN c.last_seq ELSE 0 END
+       FROM conversations c WHERE c.id = m.conversation_id AND m.user_id = $1`,
+      [HEAVY_USER],
+    );
+    await raw.query(
+      `INSERT INTO hidden_messages (user_id, message_id)
+       SELECT $1, x.id FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id JOIN messages x ON x.conversation_id = c.id AND x.seq = c.last_seq
+       WHERE m.user_id = $1 AND m.conversation_id % 10 = 3`,
+      [HEAVY_USER],
+    );
     await raw.exec('VACUUM ANALYZE');
     const [counts] = await raw.query<Record<string, number>>(
       'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM conversations) AS conversations, (SELECT count(*) FROM messages) AS messages, (SELECT count(*) FROM user_updates) AS user_updates',
@@ -79,6 +108,7 @@ async function main(): Promise<void> {
 
     const db = explaining(raw);
     const conversations = new PostgresConversationStore(db);
+    const state = new PostgresConversationStateStore(db);
     const messages = new PostgresMessageStore(db);
     const updates = new PostgresUpdateLog(db);
     const [{ version }] = (await raw.query<{ version: string }>("SELECT current_setting('server_version') AS version")) as [{ version: string }];
@@ -93,6 +123,15 @@ async function main(): Promise<void> {
     const page = await conversations.listSides(user, null, 21);
     capture = 'Conversation list, next page (`before` cursor)';
     await conversations.listSides(user, { activityUs: page[0]!.activityUs, id: page[0]!.id }, 21);
+    capture = `Conversation list of a user with ${HEAVY_CONVERSATIONS.toLocaleString('en-US')} conversations (pinned first; archived, cleared and hidden among them)`;
+    const heavyPage = await conversations.listSides(HEAVY_USER, null, 21);
+    const lastOfPage = heavyPage[heavyPage.length - 1]!;
+    capture = 'Conversation list of that user, a page behind the pinned ones (`before` cursor)';
+    await conversations.listSides(HEAVY_USER, { pinnedAt: lastOfPage.pinnedAt, activityUs: lastOfPage.activityUs, id: lastOfPage.id }, 21);
+    capture = 'Conversation list of that user, archived ones (`?archived=true`)';
+    await conversations.listSides(HEAVY_USER, null, 21, { archived: true });
+    capture = 'Unread total of that user (GET /messages/unread, and the list)';
+    await state.unreadTotal(HEAVY_USER);
     capture = 'Conversation of a pair (history, typing)';
     await conversations.findByPair(user, peer);
     capture = 'History, latest page (GET /messages/history/{userId})';
