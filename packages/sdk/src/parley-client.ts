@@ -47,7 +47,7 @@ import {
   type UserSettings,
   type WithUserSeq,
 } from './rest-api.js';
-import { checkFrameSize, validateContent } from './send-checks.js';
+import { checkFrameSize, validateContent, validateExtra } from './send-checks.js';
 import { SignalRConnection } from './signalr-connection.js';
 import { browserSocketFactory } from './socket-factory.js';
 import { StompConnection } from './stomp-connection.js';
@@ -253,6 +253,7 @@ export class ParleyClient {
   async send(input: SendInput): Promise<OutboxItem> {
     const messageType = input.messageType ?? 'TEXT';
     validateContent(messageType, input.content);
+    validateExtra(messageType, input.extra);
     await this.loadOutbox();
     const body = {
       receiverId: input.receiverId,
@@ -387,7 +388,7 @@ export class ParleyClient {
   // its event (edit, reaction, hide, conversation) on every device it concerns, this one included.
 
   /** Replaces the content of my TEXT message (within the server's edit window: EDIT_WINDOW_PASSED after). The contact guard and word filter apply again. */
-  edit(messageId: number, content: string): Promise<WithUserSeq<Message>> {
+  async edit(messageId: number, content: string): Promise<WithUserSeq<Message>> {
     validateContent('TEXT', content);
     return this.operations.run({
       name: 'edit',
@@ -398,7 +399,7 @@ export class ParleyClient {
   }
 
   /** Sets my reaction to a message (one per user: another emoji replaces it), or removes it with `null`. */
-  react(messageId: number, emoji: string | null): Promise<WithUserSeq<ReactionNotice>> {
+  async react(messageId: number, emoji: string | null): Promise<WithUserSeq<ReactionNotice>> {
     if (emoji !== null) {
       const length = [...emoji].length;
       if (length < 1 || length > LIMITS.reactionMaxChars) throw new ParleyError('VALIDATION_FAILED', `a reaction is 1–${LIMITS.reactionMaxChars} characters`);

@@ -46,7 +46,18 @@ export function validateContent(type: SendableMessageType, content: string): voi
     if (length > LIMITS.textMaxChars) fail(`text is longer than ${LIMITS.textMaxChars} characters`);
   } else if (type === 'EMOJI') {
     if (content.length < 1 || content.length > LIMITS.emojiCodeMaxChars) fail('sticker code must be 1–64 characters');
+  } else if (type === 'CUSTOM') {
+    const length = [...content.trim()].length;
+    if (length < 1 || length > LIMITS.customContentMaxChars) fail(`a CUSTOM message needs a fallback text of 1–${LIMITS.customContentMaxChars} characters as content`);
   } else if (!content) {
     fail(`${type} needs the uploaded media URL as content`);
   }
+}
+
+/** A CUSTOM message carries the host app's JSON object in `extra`, at most 8 KB of it; other types' extra is checked by the server. */
+export function validateExtra(type: SendableMessageType, extra: Record<string, unknown> | null | undefined): void {
+  if (type !== 'CUSTOM') return;
+  if (!extra || typeof extra !== 'object' || Array.isArray(extra)) throw new ParleyError('VALIDATION_FAILED', 'extra: a CUSTOM message needs a JSON object');
+  const bytes = utf8Bytes(JSON.stringify(extra));
+  if (bytes > LIMITS.customExtraMaxBytes) throw new ParleyError('VALIDATION_FAILED', `extra: ${bytes} bytes, more than the ${LIMITS.customExtraMaxBytes} a CUSTOM message may carry`);
 }

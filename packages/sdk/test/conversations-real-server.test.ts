@@ -211,6 +211,12 @@ describe.each(['stomp', 'signalr'] as const)('SDK operations over %s against the
     expect(c2.cache.messages(after.conversationId).map(shown)).toEqual((await fullHistory(c2.client, dan)).map(shown));
     expect(c2.cache.conversation(after.conversationId)).toMatchObject({ archived: true, clearedUpToSeq: before.seq });
 
+    // A CUSTOM message: the host app's object in extra, the fallback text as content, on either door.
+    const seenByDan = new Promise<Message>((resolve) => d.client.on('message', (m) => m.messageType === 'CUSTOM' && resolve(m)));
+    const card = await c.client.send({ receiverId: dan, messageType: 'CUSTOM', content: '[Date invitation]', extra: { kind: 'date', place: '外滩' } });
+    await expect(c.client.waitForSent(card.clientMsgId)).resolves.toMatchObject({ messageType: 'CUSTOM', extra: { kind: 'date', place: '外滩' } });
+    expect(await seenByDan).toMatchObject({ messageType: 'CUSTOM', content: '[Date invitation]', extra: { kind: 'date', place: '外滩' } });
+
     expect(await c.client.settings()).toMatchObject({ readReceipts: true });
     expect(await c.client.updateSettings({ readReceipts: false })).toMatchObject({ readReceipts: false });
     expect(await c.client.settings()).toMatchObject({ readReceipts: false });

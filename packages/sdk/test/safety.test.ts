@@ -20,6 +20,21 @@ describe('typed safety errors', () => {
   });
 });
 
+describe('checks before anything goes out', () => {
+  const client = new ParleyClient({ baseUrl: 'http://127.0.0.1:9', token: () => 'unused', socketFactory: nodeSocketFactory(WebSocket) });
+
+  it('refuses a CUSTOM message without fallback text or extra object, or with an extra over 8 KB, and a reaction over 16 characters', async () => {
+    await expect(client.send({ receiverId: 2, messageType: 'CUSTOM', content: ' ', extra: { a: 1 } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(client.send({ receiverId: 2, messageType: 'CUSTOM', content: 'x'.repeat(201), extra: { a: 1 } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(client.send({ receiverId: 2, messageType: 'CUSTOM', content: '[gift]' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(client.send({ receiverId: 2, messageType: 'CUSTOM', content: '[gift]', extra: { blob: 'x'.repeat(9000) } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const custom = await client.send({ receiverId: 2, messageType: 'CUSTOM', content: '[gift]', extra: { kind: 'gift', id: 7 } });
+    expect(custom.body).toMatchObject({ messageType: 'CUSTOM', extra: { kind: 'gift', id: 7 } });
+    await expect(client.react(1, '👍'.repeat(17))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(client.edit(1, '   ')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
 describe('OperationRunner', () => {
   const fast = { backoff: { initialDelayMs: 1, maxDelayMs: 2 } };
   const failing = (codes: Array<ParleyError['code']>, idempotent: boolean) => {
