@@ -16,6 +16,9 @@ export interface ReceivedHook {
 export class WebhookReceiver implements AsyncDisposable {
   readonly received: ReceivedHook[] = [];
   readonly answers: number[] = [];
+  /** While true, requests are recorded but left unanswered (a receiver that hangs), until `release()`. */
+  holding = false;
+  private readonly held: (() => void)[] = [];
   url = '';
   private readonly server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -29,8 +32,12 @@ export class WebhookReceiver implements AsyncDisposable {
         // not JSON: kept as text
       }
       this.received.push({ path: req.url ?? '', headers: req.headers, raw, body });
-      res.statusCode = this.answers.shift() ?? 200;
-      res.end();
+      const answer = () => {
+        res.statusCode = this.answers.shift() ?? 200;
+        res.end();
+      };
+      if (this.holding) this.held.push(answer);
+      else answer();
     });
   });
 
@@ -39,6 +46,12 @@ export class WebhookReceiver implements AsyncDisposable {
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
     receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
     return receiver;
+  }
+
+  /** Stops holding and answers what was held. */
+  release(): void {
+    this.holding = false;
+    for (const answer of this.held.splice(0)) answer();
   }
 
   /** Requests to one path (the notification and events URLs differ by path). */
