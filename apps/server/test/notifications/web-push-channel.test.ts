@@ -5,9 +5,6 @@
  * service worker would get. Real push services are https; the REST door accepts only https
  * endpoints, so these local http ones are stored through the store port directly.
  */
-import { createECDH, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import webpush from 'web-push';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,66 +14,10 @@ import { webPushData } from '../../src/notifications/web-push-channel.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { PostgresWebPushStore } from '../../src/storage/postgres-web-push-store.js';
 import { PostgresWeChatPushStore } from '../../src/storage/postgres-wechat-push-store.js';
+import { browserKeys, decryptPush, FakePushService } from '../support/fake-push-service.js';
 import { startTestServer, type TestServer } from '../support/test-app.js';
 
 const USER = 21;
-
-/** The browser's half of a subscription: what `PushManager.subscribe` keeps to decrypt with. */
-function browserKeys() {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  const auth = randomBytes(16);
-  return { ecdh, auth, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } };
-}
-
-/** RFC 8291 / RFC 8188: the plaintext of one aes128gcm record, as the browser decrypts it. */
-function decrypt(body: Buffer, browser: ReturnType<typeof browserKeys>): string {
-  const salt = body.subarray(0, 16);
-  const idLength = body[20]!;
-  const serverPublicKey = body.subarray(21, 21 + idLength);
-  const cipherText = body.subarray(21 + idLength);
-  const ecdhSecret = browser.ecdh.computeSecret(serverPublicKey);
-  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), browser.ecdh.getPublicKey(), serverPublicKey]);
-  const ikm = Buffer.from(hkdfSync('sha256', ecdhSecret, browser.auth, keyInfo, 32));
-  const cek = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: aes128gcm\0'), 16));
-  const nonce = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: nonce\0'), 12));
-  const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
-  decipher.setAuthTag(cipherText.subarray(cipherText.length - 16));
-  const padded = Buffer.concat([decipher.update(cipherText.subarray(0, cipherText.length - 16)), decipher.final()]);
-  // The last record ends with the delimiter 0x02 and optional zero padding.
-  let end = padded.length - 1;
-  while (padded[end] === 0) end--;
-  expect(padded[end]).toBe(2);
-  return padded.subarray(0, end).toString('utf8');
-}
-
-interface PushRequest {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** A push service on loopback: records each request and answers with the status queued for its path (201 by default). */
-async function startPushService() {
-  const requests: PushRequest[] = [];
-  const statuses = new Map<string, { status: number; headers?: Record<string, string> }>();
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    requests.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
-    const answer = statuses.get(req.url ?? '') ?? { status: 201 };
-    res.writeHead(answer.status, answer.headers ?? {});
-    res.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    requests,
-    statuses,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const notification = (over: Partial<NotificationPayload> = {}): NotificationPayload => ({
   id: 'n-42',
@@ -94,21 +35,21 @@ const notification = (over: Partial<NotificationPayload> = {}): NotificationPayl
 describe('Web Push channel', () => {
   const vapid = webpush.generateVAPIDKeys();
   let server: TestServer;
-  let push: Awaited<ReturnType<typeof startPushService>>;
+  let push: FakePushService;
   let store: PostgresWebPushStore;
   let channel: NotificationChannel;
 
   beforeAll(async () => {
-    push = await startPushService();
+    push = await FakePushService.start();
     server = await startTestServer({ PARLEY_VAPID_PUBLIC_KEY: vapid.publicKey, PARLEY_VAPID_PRIVATE_KEY: vapid.privateKey, PARLEY_VAPID_SUBJECT: 'mailto:ops@example.com' });
     await server.token(USER, 'Ann');
     store = new PostgresWebPushStore(server.app.db);
-    [channel] = pushChannels(server.app.config.push, { wechat: new PostgresWeChatPushStore(server.app.db), webPush: store, clock: systemClock });
-    expect(channel!.name).toBe('webpush');
+    channel = pushChannels(server.app.config.push, { wechat: new PostgresWeChatPushStore(server.app.db), webPush: store, clock: systemClock })[0]!;
+    expect(channel.name).toBe('webpush');
   });
   afterAll(async () => {
     await server?.[Symbol.asyncDispose]();
-    await push?.close();
+    await push?.[Symbol.asyncDispose]();
   });
   afterEach(async () => {
     push.requests.length = 0;
@@ -140,7 +81,7 @@ describe('Web Push channel', () => {
     await jwtVerify(jwt!, key, { audience: push.origin });
     expect(decodeJwt(jwt!)).toMatchObject({ aud: push.origin, sub: 'mailto:ops@example.com' });
 
-    const data = JSON.parse(decrypt(request!.body, browser));
+    const data = JSON.parse(decryptPush(request!.body, browser));
     expect(data).toEqual(webPushData(notification()));
     expect(data).toEqual({
       title: 'Bob',
