@@ -201,3 +201,42 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/^Invalid configuration: /);
   });
 });
+
+describe('push channel settings', () => {
+  const vapid = { PARLEY_VAPID_PUBLIC_KEY: `B${'A'.repeat(86)}`, PARLEY_VAPID_PRIVATE_KEY: 'A'.repeat(43), PARLEY_VAPID_SUBJECT: 'mailto:ops@example.com' };
+
+  it('are off by default, with WeChat defaults for page, API origin and time zone', () => {
+    expect(loadConfig({}).push).toEqual({ wechat: null, wechatOa: null, wechatApiBase: 'https://api.weixin.qq.com', wechatTimeZone: 'Asia/Shanghai', webPush: null });
+  });
+
+  it('turn a channel on when all its ids are set', () => {
+    const push = loadConfig({
+      PARLEY_WECHAT_APPID: 'wxa',
+      PARLEY_WECHAT_SECRET: 's',
+      PARLEY_WECHAT_TEMPLATE_ID: 't',
+      PARLEY_WECHAT_PAGE: '/pages/im/chat',
+      PARLEY_WECHAT_API_BASE: 'http://127.0.0.1:9000/',
+      PARLEY_WECHAT_OA_APPID: 'wxo',
+      PARLEY_WECHAT_OA_SECRET: 'so',
+      PARLEY_WECHAT_OA_TEMPLATE_ID: 'to',
+      ...vapid,
+    }).push;
+    expect(push.wechat).toEqual({ appId: 'wxa', secret: 's', templateId: 't', page: 'pages/im/chat' });
+    expect(push.wechatOa).toEqual({ appId: 'wxo', secret: 'so', templateId: 'to' });
+    expect(push.wechatApiBase).toBe('http://127.0.0.1:9000');
+    expect(push.webPush).toEqual({ publicKey: vapid.PARLEY_VAPID_PUBLIC_KEY, privateKey: vapid.PARLEY_VAPID_PRIVATE_KEY, subject: 'mailto:ops@example.com' });
+  });
+
+  it.each([
+    [{ PARLEY_WECHAT_APPID: 'wxa', PARLEY_WECHAT_SECRET: 's' }, 'PARLEY_WECHAT_TEMPLATE_ID'],
+    [{ PARLEY_WECHAT_OA_SECRET: 's' }, 'PARLEY_WECHAT_OA_APPID'],
+    [{ PARLEY_VAPID_PUBLIC_KEY: vapid.PARLEY_VAPID_PUBLIC_KEY }, 'PARLEY_VAPID_PRIVATE_KEY'],
+    [{ ...vapid, PARLEY_VAPID_PUBLIC_KEY: 'short' }, 'PARLEY_VAPID_PUBLIC_KEY'],
+    [{ ...vapid, PARLEY_VAPID_SUBJECT: 'ops@example.com' }, 'PARLEY_VAPID_SUBJECT'],
+    [{ PARLEY_WECHAT_TIME_ZONE: 'Mars/Olympus' }, 'PARLEY_WECHAT_TIME_ZONE'],
+    [{ PARLEY_WECHAT_PAGE: 'pages/chat?x=1' }, 'PARLEY_WECHAT_PAGE'],
+    [{ PARLEY_WECHAT_API_BASE: 'ftp://example.com' }, 'PARLEY_WECHAT_API_BASE'],
+  ])('refuse an incomplete or bad group %#, naming %s', (env, name) => {
+    expect(configError(env).message).toContain(name);
+  });
+});
