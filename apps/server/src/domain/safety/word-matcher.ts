@@ -1,11 +1,12 @@
 /**
- * The moderation word lists compiled into one Aho–Corasick automaton, so a message is scanned
- * once whatever the number of words (time linear in the text plus the matches found). Text and
+ * The moderation word lists compiled into one Aho–Corasick automaton (aho-corasick.ts), so a
+ * message is scanned once whatever the number of words (time linear in the text plus the
+ * matches found). Text and
  * words are folded the same way — case, full-width forms — and spaces and punctuation are
  * dropped from both, so `微 信`, `Ｓ.Ｐ.Ａ.Ｍ` and `s p a m` all match the word `spam`/`微信`.
  * Matches are reported as ranges of the original text, covering what was inserted inside them.
  */
-import AhoCorasick from 'modern-ahocorasick';
+import { AhoCorasickAutomaton } from './aho-corasick.js';
 import { AppError } from '../app-error.js';
 import { maskSpans, type TextSpan } from './masking.js';
 import { foldText, type FoldedText } from './text-folding.js';
@@ -53,7 +54,7 @@ interface Entry {
 }
 
 export class WordMatcher {
-  private constructor(private readonly automaton: AhoCorasick<Entry> | null) {}
+  private constructor(private readonly automaton: AhoCorasickAutomaton<Entry> | null) {}
 
   static readonly empty = new WordMatcher(null);
 
@@ -71,7 +72,7 @@ export class WordMatcher {
       }
     }
     if (entries.size === 0) return WordMatcher.empty;
-    return new WordMatcher(new AhoCorasick([...entries].map(([pattern, data]) => ({ pattern, data }))));
+    return new WordMatcher(new AhoCorasickAutomaton([...entries].map(([pattern, data]) => ({ pattern, data }))));
   }
 
   /** Every occurrence of every word, overlapping ones included, in order of their start. */
@@ -79,8 +80,8 @@ export class WordMatcher {
     if (!this.automaton) return [];
     const folded = foldForMatching(text);
     return this.automaton
-      .search(folded.text, { strategy: 'all' })
-      .map((match) => ({ start: folded.starts[match.start]!, end: folded.ends[match.end - 1]!, list: match.data!.list, word: match.data!.word }))
+      .search(folded.text)
+      .map((match) => ({ start: folded.starts[match.start]!, end: folded.ends[match.end - 1]!, list: match.data.list, word: match.data.word }))
       .sort((a, b) => a.start - b.start || a.end - b.end);
   }
 }
