@@ -206,6 +206,13 @@ export class PostgresMessageStore implements MessageStore {
         `UPDATE messages SET status = 'RECALLED', content = '', extra = NULL WHERE id = $1 RETURNING ${MESSAGE_COLUMNS}`,
         [messageId],
       );
+      // Replies keep quoting the message but no longer its words: a recall takes them back
+      // everywhere. Replies come after it, within the recall window: a short range of the seq index.
+      await tx.query(
+        `UPDATE messages SET extra = jsonb_set(extra, '{replyTo,preview}', '""')
+         WHERE conversation_id = $1 AND seq > $2 AND extra -> 'replyTo' ->> 'id' = $3 AND extra -> 'replyTo' ->> 'preview' <> ''`,
+        [row.conversation_id, row.seq, String(messageId)],
+      );
       const notice: RecallNotice = { conversationId: Number(row.conversation_id), messageId, seq: Number(row.seq) };
       const senderId = Number(row.sender_id);
       const receiverId = Number(row.receiver_id);

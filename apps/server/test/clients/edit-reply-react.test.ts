@@ -235,6 +235,22 @@ describe('replies', () => {
     expect(plain).toMatchObject({ replyTo: null, extra: null });
   });
 
+  it('lose the quoted words when the quoted message is recalled', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const quoted = await send(bob.token, { receiverId: alice.id, content: 'my number is secret' });
+    const reply = await send(alice.token, { receiverId: bob.id, content: 'noted', replyToId: quoted.id });
+    expect(reply.replyTo).toMatchObject({ preview: 'my number is secret' });
+    expect((await server.api(bob.token, 'DELETE', `/messages/${quoted.id}`)).status).toBe(200);
+    for (const who of [alice, bob]) {
+      expect((await server.api(who.token, 'GET', `/messages/${reply.id}`)).body.replyTo).toEqual({ id: quoted.id, seq: quoted.seq, senderId: bob.id, messageType: 'TEXT', preview: '' });
+    }
+    const replayed = (await server.api(alice.token, 'GET', `/sync?since=${reply.userSeq - 1}`)).body.events as SyncEvent[];
+    expect(replayed.map((e) => [e.type, e.type === 'message' ? e.data.replyTo?.preview : null])).toEqual([
+      ['message', ''],
+      ['recall', null],
+    ]);
+  });
+
   it('refuse a message of another conversation, a recalled one, and one the sender cannot see', async () => {
     const [alice, bob, carol] = [await user(), await user(), await user()];
     const elsewhere = await send(alice.token, { receiverId: carol.id, content: 'to carol' });

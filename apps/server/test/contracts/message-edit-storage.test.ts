@@ -140,6 +140,17 @@ for (const backend of BACKENDS) {
         expect(await messages.getById(reply.id, b)).toMatchObject({ content: 'answer', replyTo: snapshot, extra: null });
       });
 
+      it('empties the quote of a recalled message in every reply, keeping who and what was quoted', async () => {
+        const [a, b] = await pair();
+        const quoted = await send(b, a, 'take this back');
+        const snapshot = { id: quoted.id, seq: quoted.seq, senderId: b, messageType: 'TEXT' as const, preview: 'take this back' };
+        const replies = [await send(a, b, 'what?', withReply(null, snapshot)), await send(b, a, 'sorry', withReply(null, snapshot))];
+        const unrelated = await send(a, b, 'other', withReply(null, { ...snapshot, id: quoted.id + 1_000_000 }));
+        await messages.recall(quoted.id);
+        for (const reply of replies) expect((await messages.getById(reply.id, a))!.replyTo).toEqual({ ...snapshot, preview: '' });
+        expect((await messages.getById(unrelated.id, a))!.replyTo).toMatchObject({ preview: 'take this back' });
+      });
+
       it('answers recalled for a message recalled before the edit committed', async () => {
         const [a, b] = await pair();
         const sent = await send(a, b, 'gone');
