@@ -182,8 +182,25 @@ describe('contact guard off', () => {
   });
 });
 
-describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('word lists across two nodes on PostgreSQL and Redis', () => {
-  it('are in effect on the other node within 5 seconds', async () => {
+describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('two nodes on one PostgreSQL database and Redis', () => {
+  it('store exactly the first-contact limit when two devices race for the last allowed messages through both', async () => {
+    await using database = await createTestDatabase();
+    await using space = createTestRedisPrefix();
+    const env = { DATABASE_URL: database.url, REDIS_URL: space.url, PARLEY_REDIS_PREFIX: space.prefix, JWT_SECRET: 'a-shared-secret-for-both-nodes', PARLEY_DEV_AUTH: 'true', PARLEY_FIRST_CONTACT_LIMIT: '3' };
+    await using first = await startTestServer(env);
+    await using second = await startTestServer(env);
+    const [alice, bob] = [await userOn(first), await userOn(first)];
+    expect((await first.api(alice.token, 'POST', '/messages', text(bob.id, 'hi', 'race-0'))).status).toBe(201);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).api(alice.token, 'POST', '/messages', text(bob.id, `m${i}`, `race-${i + 1}`))),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(2);
+    expect(answers.filter((a) => a.status === 403 && a.body.error.code === 'AWAITING_REPLY')).toHaveLength(8);
+    expect((await second.api(bob.token, 'GET', `/messages/history/${alice.id}`)).body.items).toHaveLength(3);
+  });
+
+
+  it('take a word list change to the other node within 5 seconds', async () => {
     await using database = await createTestDatabase();
     await using space = createTestRedisPrefix();
     const env = { DATABASE_URL: database.url, REDIS_URL: space.url, PARLEY_REDIS_PREFIX: space.prefix, PARLEY_ADMIN_TOKEN: ADMIN, JWT_SECRET: 'a-shared-secret-for-both-nodes', PARLEY_DEV_AUTH: 'true' };
