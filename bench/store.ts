@@ -27,6 +27,7 @@ import { openDatabase } from '../apps/server/src/storage/open-database.js';
 import { PostgresConversationStore } from '../apps/server/src/storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from '../apps/server/src/storage/postgres-media-store.js';
 import { PostgresMessageStore } from '../apps/server/src/storage/postgres-message-store.js';
+import { PostgresUserSettingsStore } from '../apps/server/src/storage/postgres-user-settings-store.js';
 import { PostgresUserStore } from '../apps/server/src/storage/postgres-user-store.js';
 import type { SqlClient } from '../apps/server/src/storage/sql-client.js';
 
@@ -65,6 +66,7 @@ async function messagingOn(db: SqlClient, batch: { maxBatch: number; concurrency
   const delivery = new DeliveryService(realtime.bus, new SessionRegistry());
   const service = new MessagingService({
     messages: new PostgresMessageStore(db),
+    settings: new PostgresUserSettingsStore(db),
     conversations: new PostgresConversationStore(db),
     media: new PostgresMediaStore(db, new MemoryBlobStore()),
     budget: new SendBudget(realtime.sendLimiter),

@@ -24,6 +24,7 @@ import { MediaService } from './services/media-service.js';
 import { MessagePublisher } from './services/message-publisher.js';
 import { MessageQueries } from './services/message-queries.js';
 import { MessageEditService } from './services/message-edits.js';
+import { MessageSearchService } from './services/message-search-service.js';
 import { MessagingService } from './services/messaging-service.js';
 import { SendBudget } from './services/send-budget.js';
 import { PresenceService } from './services/presence-service.js';
@@ -33,6 +34,7 @@ import { SessionRegistry } from './services/session-registry.js';
 import { TypingService } from './services/typing-service.js';
 import { UserDirectory } from './services/user-directory.js';
 import { UserService } from './services/user-service.js';
+import { UserSettingsService } from './services/user-settings-service.js';
 import { DirectoryBlobStore, MemoryBlobStore } from './storage/blob-store.js';
 import { openDatabase } from './storage/open-database.js';
 import { PostgresBlockStore } from './storage/postgres-block-store.js';
@@ -41,8 +43,10 @@ import { PostgresConversationStateStore } from './storage/postgres-conversation-
 import { PostgresConversationStore } from './storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from './storage/postgres-media-store.js';
 import { PostgresMessageEditStore } from './storage/postgres-message-edit-store.js';
+import { PostgresMessageSearch } from './storage/postgres-message-search.js';
 import { PostgresMessageStore } from './storage/postgres-message-store.js';
 import { PostgresUpdateLog } from './storage/postgres-update-log.js';
+import { PostgresUserSettingsStore } from './storage/postgres-user-settings-store.js';
 import { PostgresUserStore } from './storage/postgres-user-store.js';
 import { PostgresWebPushStore } from './storage/postgres-web-push-store.js';
 import { PostgresWeChatPushStore } from './storage/postgres-wechat-push-store.js';
@@ -100,8 +104,10 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const delivery = new DeliveryService(realtime.bus, registry, (error, sessionId) => logger.error({ err: error, sessionId }, 'push to a connection failed'));
   const budget = new SendBudget(realtime.sendLimiter);
   const publisher = new MessagePublisher(delivery);
+  const settings = new PostgresUserSettingsStore(db);
   const messaging = new MessagingService({
     messages,
+    settings,
     conversations,
     media: mediaStore,
     budget,
@@ -140,7 +146,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   });
   const services: Services = {
     messaging,
-    queries: new MessageQueries({ messages, conversations, users, presence: realtime.presence, updates: new PostgresUpdateLog(db), state: conversationState }),
+    queries: new MessageQueries({ messages, conversations, users, presence: realtime.presence, updates: new PostgresUpdateLog(db), state: conversationState, settings }),
     conversationState: new ConversationStateService({ state: conversationState, conversations, delivery }),
     edits: new MessageEditService({
       messages,
@@ -152,10 +158,12 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       editWindowMs: config.editWindowMs,
       screening: sendSafety.screening,
     }),
+    search: new MessageSearchService({ search: new PostgresMessageSearch(db), users, settings }),
     exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher, restrictions: safety.restrictions, unmatches: safety.unmatches }),
     typing: new TypingService({ conversations, blocks, limiter: realtime.typingLimiter, delivery }),
     presence,
     users: new UserService({ users, blocks, directory, media }),
+    settings: new UserSettingsService({ settings }),
     media,
     admin: new AdminService({ conversations, users, audit: new PostgresConversationAudit(db) }),
     push: new PushRegistrationService({

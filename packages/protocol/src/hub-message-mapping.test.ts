@@ -58,3 +58,18 @@ describe('hub message mapping', () => {
     expect(toHubSendDto({ receiverId: 2, content: 'yes', replyToId: 41 })).toEqual({ receiverId: 2, messageType: 1, content: 'yes', replyToId: 41 });
   });
 });
+
+describe('CUSTOM messages on the hub', () => {
+  it('travel as messageType 10 with the host app object in extraData, both ways', () => {
+    const custom: Message = { ...base, messageType: 'CUSTOM', content: '[礼物] 一束花', extra: { kind: 'gift', sku: 'rose-11', count: 11 } };
+    const hub = toHubMessage(custom);
+    expect(hub).toMatchObject({ messageType: 10, content: '[礼物] 一束花', extraData: '{"kind":"gift","sku":"rose-11","count":11}', voiceUrl: null });
+    expect(fromHubMessage(hub)).toEqual(custom);
+    expect(toHubSendDto({ receiverId: 2, messageType: 'CUSTOM', content: '[礼物]', extra: { kind: 'gift' } })).toEqual({
+      receiverId: 2,
+      messageType: 10,
+      content: '[礼物]',
+      extraData: '{"kind":"gift"}',
+    });
+  });
+});

@@ -14,3 +14,5 @@ export * from './conversation-state.js';
 export * from './push-registration.js';
 export * from './moderation.js';
 export * from './safety-actions.js';
+export * from './search.js';
+export * from './user-settings.js';

@@ -14,6 +14,15 @@ export const LIMITS = {
   frameMaxBytes: 64 * 1024,
   recallWindowMs: 2 * 60 * 1000,
   typingExpiryMs: 6000,
+  /** A CUSTOM message's fallback text, in characters (code points). */
+  customContentMaxChars: 200,
+  /** A CUSTOM message's `extra`, in bytes of its UTF-8 JSON. */
+  customExtraMaxBytes: 8 * 1024,
+  /** A search query, in characters (code points) after trimming. */
+  searchQueryMinChars: 2,
+  searchQueryMaxChars: 64,
+  searchDefaultLimit: 20,
+  searchMaxLimit: 50,
   /** A reply's quoted preview, in characters (code points). */
   replyPreviewMaxChars: 100,
   /** A reaction, in characters (code points): an emoji, a flag, a family, or a short sticker code. */

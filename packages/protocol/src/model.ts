@@ -13,11 +13,13 @@ export const MESSAGE_TYPES = [
   'EXCHANGE_WECHAT_RESULT',
   'EXCHANGE_PHOTO_REQUEST',
   'EXCHANGE_PHOTO_RESULT',
+  /** Chosen by the host app: `extra` is its own JSON object, `content` a fallback text for clients that do not know it. */
+  'CUSTOM',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** Types a client may send with `send`; exchange messages come only from the exchange operations. */
-export const SENDABLE_MESSAGE_TYPES = ['TEXT', 'IMAGE', 'VOICE', 'VIDEO', 'EMOJI'] as const;
+export const SENDABLE_MESSAGE_TYPES = ['TEXT', 'IMAGE', 'VOICE', 'VIDEO', 'EMOJI', 'CUSTOM'] as const;
 export type SendableMessageType = (typeof SENDABLE_MESSAGE_TYPES)[number];
 
 export type MessageStatus = 'NORMAL' | 'RECALLED';
@@ -84,7 +86,8 @@ export interface Conversation {
   lastSeq: number;
   unreadCount: number;
   myReadUpToSeq: number;
-  peerReadUpToSeq: number;
+  /** Null unless both sides share read receipts (either may turn them off: `/users/me/settings`). */
+  peerReadUpToSeq: number | null;
   /** Mine: pinned conversations come first, most recent pin first. */
   pinned: boolean;
   /** Mine: no notifications. */

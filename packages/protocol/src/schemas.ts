@@ -125,7 +125,7 @@ export const HubSendMessageDto = Type.Object({
   tempId: Type.Optional(Type.Union([ClientMsgId, Type.Null()])),
   sessionId: Type.Optional(Type.Union([Id, Type.Null()])),
   receiverId: Id,
-  messageType: Type.Integer({ minimum: 1, maximum: 9 }),
+  messageType: Type.Integer({ minimum: 1, maximum: 10 }),
   content: Type.Optional(Type.Union([Text({ maxLength: 20_000 }), Type.Null()])),
   voiceUrl: Type.Optional(Type.Union([Text({ maxLength: 2048 }), Type.Null()])),
   voiceDuration: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 300 }), Type.Null()])),

@@ -14,6 +14,7 @@ export const HUB_MESSAGE_TYPE: Record<MessageType, number> = {
   EXCHANGE_PHOTO_RESULT: 7,
   VIDEO: 8,
   EMOJI: 9,
+  CUSTOM: 10,
 };
 
 export const MESSAGE_TYPE_BY_HUB_NUMBER: Record<number, MessageType> = Object.fromEntries(

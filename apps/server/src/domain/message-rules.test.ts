@@ -89,3 +89,45 @@ describe('checkOutgoingContent', () => {
     }
   });
 });
+
+describe('CUSTOM messages', () => {
+  const card = { kind: 'date-invitation', place: '外滩', at: '2026-12-24T19:00:00+08:00', guests: [7, 9] };
+
+  it('keep the host app object as sent and the trimmed fallback text', () => {
+    expect(checkOutgoingContent('CUSTOM', '  [约会邀请]  ', card)).toEqual({ content: '[约会邀请]', extra: card, media: null });
+  });
+
+  it('need a fallback text of 1–200 characters, counted in code points', () => {
+    expect(checkOutgoingContent('CUSTOM', '礼'.repeat(LIMITS.customContentMaxChars), card).content).toHaveLength(200);
+    for (const content of ['', '   ', 'x'.repeat(LIMITS.customContentMaxChars + 1)]) {
+      const error = failure(() => checkOutgoingContent('CUSTOM', content, card));
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toMatch(/^content: CUSTOM/);
+    }
+  });
+
+  it('need a JSON object as extra', () => {
+    for (const extra of [null, undefined, [1, 2] as unknown as Record<string, unknown>]) {
+      const error = failure(() => checkOutgoingContent('CUSTOM', 'gift', extra));
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toMatch(/^extra: CUSTOM needs a JSON object/);
+    }
+  });
+
+  it('take an extra of at most 8 KB of UTF-8 JSON, so Chinese text counts three bytes a character', () => {
+    const exactly = (bytes: number) => ({ note: 'x'.repeat(bytes - '{"note":""}'.length) });
+    expect(checkOutgoingContent('CUSTOM', 'gift', exactly(LIMITS.customExtraMaxBytes)).extra).toEqual(exactly(LIMITS.customExtraMaxBytes));
+    const error = failure(() => checkOutgoingContent('CUSTOM', 'gift', exactly(LIMITS.customExtraMaxBytes + 1)));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toBe('extra: CUSTOM extra is 8193 bytes of JSON, at most 8192');
+    expect(failure(() => checkOutgoingContent('CUSTOM', 'gift', { note: '礼'.repeat(2731) })).message).toMatch(/^extra: CUSTOM extra is 8204 bytes/);
+  });
+
+  it('may not carry the keys the server keeps in extra', () => {
+    for (const key of ['replyTo', 'masked']) {
+      const error = failure(() => checkOutgoingContent('CUSTOM', 'gift', { [key]: 1 }));
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toBe(`extra: ${key} is kept by the server; CUSTOM extra may not use it`);
+    }
+  });
+});

@@ -60,6 +60,8 @@ export function checkOutgoingContent(
       }
       return { content, extra: null, media: null };
     }
+    case 'CUSTOM':
+      return { content: checkCustomContent(rawContent), extra: checkCustomExtra(extra), media: null };
     case 'EMOJI': {
       const content = rawContent.trim();
       const length = charLength(content);
@@ -86,4 +88,36 @@ export function checkOutgoingContent(
       return { content, extra: checkedExtra, media: { key, kind } };
     }
   }
+}
+
+/** Keys the server itself keeps in a stored message's `extra` (a reply's quote, masking): a host app's object may not carry them. */
+const SERVER_EXTRA_KEYS = ['replyTo', 'masked'] as const;
+
+/** A CUSTOM message's fallback text: what a client that does not know the host app's type shows. */
+function checkCustomContent(rawContent: string): string {
+  const content = rawContent.trim();
+  const length = charLength(content);
+  if (length < 1 || length > LIMITS.customContentMaxChars) {
+    throw new AppError('VALIDATION_FAILED', `content: CUSTOM needs a fallback text of 1–${LIMITS.customContentMaxChars} characters`);
+  }
+  return content;
+}
+
+/**
+ * A CUSTOM message's `extra` is the host app's own JSON object, stored and delivered as sent. It
+ * is bounded in bytes of its JSON (the size it takes in the database and on every wire), and a
+ * too large one is a refused field (VALIDATION_FAILED), not a too large frame: the connection
+ * that sent it stays open.
+ */
+function checkCustomExtra(extra: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  if (extra === null || extra === undefined || typeof extra !== 'object' || Array.isArray(extra)) {
+    throw new AppError('VALIDATION_FAILED', 'extra: CUSTOM needs a JSON object chosen by the host app');
+  }
+  const reserved = SERVER_EXTRA_KEYS.filter((key) => Object.hasOwn(extra, key));
+  if (reserved.length > 0) throw new AppError('VALIDATION_FAILED', `extra: ${reserved.join(', ')} is kept by the server; CUSTOM extra may not use it`);
+  const bytes = new TextEncoder().encode(JSON.stringify(extra)).length;
+  if (bytes > LIMITS.customExtraMaxBytes) {
+    throw new AppError('VALIDATION_FAILED', `extra: CUSTOM extra is ${bytes} bytes of JSON, at most ${LIMITS.customExtraMaxBytes}`);
+  }
+  return extra;
 }

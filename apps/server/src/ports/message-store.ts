@@ -109,8 +109,11 @@ export interface MessageStore {
   findByClientMsgId(senderId: number, clientMsgId: string): Promise<Message | null>;
   getById(messageId: number, viewerId: number): Promise<Message | null>;
   history(conversationId: number, viewerId: number, range: HistoryRange): Promise<{ items: Message[]; hasMore: boolean }>;
-  /** Moves the reader's read mark forward to `upToSeq` (null: to the latest), never back. */
-  markRead(conversationId: number, readerId: number, upToSeq: number | null): Promise<ReadOutcome>;
+  /**
+   * Moves the reader's read mark forward to `upToSeq` (null: to the latest), never back. The
+   * receipt is logged for the reader and, unless `toPeer` is false (read receipts not shared), the peer.
+   */
+  markRead(conversationId: number, readerId: number, upToSeq: number | null, toPeer?: boolean): Promise<ReadOutcome>;
   /** Marks a NORMAL message RECALLED and empties its content; the caller has checked the rules. */
   recall(messageId: number): Promise<RecallOutcome>;
   /** Stores an exchange request unless one of that kind is pending for the pair (then returns it). */

@@ -5,7 +5,9 @@ import type { ConversationCursor, ConversationStore } from '../ports/conversatio
 import type { MessageStore } from '../ports/message-store.js';
 import type { PresenceStore } from '../ports/presence-store.js';
 import type { UpdateLog } from '../ports/update-log.js';
+import type { UserSettingsStore } from '../ports/user-settings-store.js';
 import type { UserStore } from '../ports/user-store.js';
+import { readReceiptsShared, withReadStateFor } from '../domain/read-receipts.js';
 import { requireParticipant } from './participation.js';
 
 export interface MessageQueriesDeps {
@@ -16,6 +18,8 @@ export interface MessageQueriesDeps {
   updates: UpdateLog;
   /** Each user's own view: what they hid or cleared, their unread total. */
   state: ConversationStateStore;
+  /** Read receipts turned off: the sender of a message is then not shown whether it was read. */
+  settings: UserSettingsStore;
 }
 
 /** The reads of messaging: one message, history, the conversation list and the update log. None of them changes anything. */
@@ -32,12 +36,12 @@ export class MessageQueries {
     if (!message || (message.senderId !== userId && message.receiverId !== userId) || !(await this.deps.state.isVisible(userId, messageId))) {
       throw new AppError('MESSAGE_NOT_FOUND', `message ${messageId} does not exist`);
     }
-    return message;
+    return withReadStateFor(message, userId, await this.deps.settings.withReadReceiptsOff([message.senderId, message.receiverId]));
   }
 
   /** Throws unless the user takes part in the conversation (hub group calls check only this). */
-  requireParticipant(userId: number, conversationId: number): Promise<void> {
-    return requireParticipant(this.deps.conversations, userId, conversationId);
+  async requireParticipant(userId: number, conversationId: number): Promise<void> {
+    await requireParticipant(this.deps.conversations, userId, conversationId);
   }
 
   async history(userId: number, peerId: number, range: { beforeSeq?: number; afterSeq?: number; limit?: number }): Promise<HistoryPage> {
@@ -47,11 +51,15 @@ export class MessageQueries {
       if (!(await this.deps.users.get(peerId))) throw new AppError('USER_NOT_FOUND', `user ${peerId} does not exist`);
       return { items: [], hasMore: false };
     }
-    return this.deps.messages.history(conversation.id, userId, {
-      ...(range.beforeSeq !== undefined ? { beforeSeq: range.beforeSeq } : {}),
-      ...(range.afterSeq !== undefined ? { afterSeq: range.afterSeq } : {}),
-      limit: range.limit ?? LIMITS.historyDefaultLimit,
-    });
+    const [page, off] = await Promise.all([
+      this.deps.messages.history(conversation.id, userId, {
+        ...(range.beforeSeq !== undefined ? { beforeSeq: range.beforeSeq } : {}),
+        ...(range.afterSeq !== undefined ? { afterSeq: range.afterSeq } : {}),
+        limit: range.limit ?? LIMITS.historyDefaultLimit,
+      }),
+      this.deps.settings.withReadReceiptsOff([userId, peerId]),
+    ]);
+    return { ...page, items: page.items.map((m) => withReadStateFor(m, userId, off)) };
   }
 
   /** My listed conversations: the archived ones when `archived` is true, all others otherwise; pinned first. */
@@ -67,7 +75,11 @@ export class MessageQueries {
     ]);
     const page = sides.slice(0, limit);
     const peerIds = page.map((s) => s.peerId);
-    const [profiles, presence] = await Promise.all([this.deps.users.getMany(peerIds), this.deps.presence.lookup(peerIds)]);
+    const [profiles, presence, off] = await Promise.all([
+      this.deps.users.getMany(peerIds),
+      this.deps.presence.lookup(peerIds),
+      this.deps.settings.withReadReceiptsOff([userId, ...peerIds]),
+    ]);
     const items: Conversation[] = page.map((side) => {
       const profile = profiles.get(side.peerId);
       const state = presence.get(side.peerId);
@@ -81,12 +93,12 @@ export class MessageQueries {
           online: state?.online ?? false,
           lastSeenAt: state?.online ? null : lastSeen ? lastSeen.toISOString() : null,
         },
-        lastMessage: side.lastMessage,
+        lastMessage: side.lastMessage && withReadStateFor(side.lastMessage, userId, off),
         lastMessageTime: side.lastMessageAt ? side.lastMessageAt.toISOString() : null,
         lastSeq: side.lastSeq,
         unreadCount: side.unreadCount,
         myReadUpToSeq: side.myReadUpToSeq,
-        peerReadUpToSeq: side.peerReadUpToSeq,
+        peerReadUpToSeq: readReceiptsShared(userId, side.peerId, off) ? side.peerReadUpToSeq : null,
         pinned: side.pinnedAt !== null,
         muted: side.muted,
         archived: side.archived,
@@ -96,8 +108,12 @@ export class MessageQueries {
     return { items, userSeq, nextBefore: sides.length > limit && last ? encodeCursor(last) : null, unreadTotal };
   }
 
-  sync(userId: number, since: number, limit?: number): Promise<SyncPage> {
-    return this.deps.updates.since(userId, since, limit ?? LIMITS.syncDefaultLimit);
+  async sync(userId: number, since: number, limit?: number): Promise<SyncPage> {
+    const page = await this.deps.updates.since(userId, since, limit ?? LIMITS.syncDefaultLimit);
+    const senders = page.events.flatMap((e) => (e.type === 'message' && e.data.senderId === userId && e.data.isRead ? [e.data.receiverId] : []));
+    if (senders.length === 0) return page;
+    const off = await this.deps.settings.withReadReceiptsOff([userId, ...senders]);
+    return { ...page, events: page.events.map((e) => (e.type === 'message' ? { ...e, data: withReadStateFor(e.data, userId, off) } : e)) };
   }
 
 }

@@ -8,6 +8,8 @@ import type { ConversationStore } from '../ports/conversation-store.js';
 import type { MediaStore } from '../ports/media-store.js';
 import type { MessageStore, NewMessage, SendOutcome, SendRejection } from '../ports/message-store.js';
 import type { SendHook } from '../ports/send-hook.js';
+import type { UserSettingsStore } from '../ports/user-settings-store.js';
+import { readReceiptsShared } from '../domain/read-receipts.js';
 import { withMasked, type ContentScreening } from './content-screening.js';
 import type { DeliveryService } from './delivery-service.js';
 import type { MessagePublisher } from './message-publisher.js';
@@ -44,6 +46,8 @@ export interface ReadResult {
 
 export interface MessagingDeps {
   messages: MessageStore;
+  /** Who turned read receipts off: their read marks reach nobody but themselves, nor their peers' theirs. */
+  settings: UserSettingsStore;
   conversations: ConversationStore;
   media: MediaStore;
   budget: SendBudget;
@@ -245,13 +249,16 @@ export class MessagingService {
   }
 
   async markRead(userId: number, conversationId: number, upToSeq: number | null): Promise<ReadResult> {
-    await requireParticipant(this.deps.conversations, userId, conversationId);
-    const outcome = await this.deps.messages.markRead(conversationId, userId, upToSeq);
+    const side = await requireParticipant(this.deps.conversations, userId, conversationId);
+    // Not shared (either side turned read receipts off): the mark still counts for the reader's
+    // unread count and devices, but the peer is neither told nor finds it in their log.
+    const toPeer = readReceiptsShared(userId, side.peerId, await this.deps.settings.withReadReceiptsOff([userId, side.peerId]));
+    const outcome = await this.deps.messages.markRead(conversationId, userId, upToSeq, toPeer);
     if (outcome.changed) {
       await this.deps.delivery.publish({
         kind: 'read',
         body: { conversationId, readerId: userId, readUpToSeq: outcome.readUpToSeq },
-        recipients: recipientsOf(outcome.userSeqs, [userId, outcome.peerId]),
+        recipients: recipientsOf(outcome.userSeqs, toPeer ? [userId, outcome.peerId] : [userId]),
       });
     }
     return { conversationId, readUpToSeq: outcome.readUpToSeq, unreadCount: outcome.unreadCount, userSeq: outcome.userSeqs.get(userId) ?? null };

@@ -4,6 +4,7 @@ import type { MediaService } from './media-service.js';
 import type { ExchangeService } from './exchange-service.js';
 import type { MessageQueries } from './message-queries.js';
 import type { MessageEditService } from './message-edits.js';
+import type { MessageSearchService } from './message-search-service.js';
 import type { MessagingService } from './messaging-service.js';
 import type { ModerationWords } from './moderation-words.js';
 import type { PresenceService } from './presence-service.js';
@@ -13,6 +14,7 @@ import type { RestrictionService } from './restriction-service.js';
 import type { UnmatchService } from './unmatch-service.js';
 import type { TypingService } from './typing-service.js';
 import type { UserService } from './user-service.js';
+import type { UserSettingsService } from './user-settings-service.js';
 
 /** The use cases the doors call. */
 export interface Services {
@@ -24,10 +26,14 @@ export interface Services {
   conversationState: ConversationStateService;
   /** Changes to sent messages: edits and reactions. */
   edits: MessageEditService;
+  /** Finding the caller's own messages by a piece of their text. */
+  search: MessageSearchService;
   exchange: ExchangeService;
   typing: TypingService;
   presence: PresenceService;
   users: UserService;
+  /** My own settings: read-receipt privacy. */
+  settings: UserSettingsService;
   media: MediaService;
   admin: AdminService;
   /** Where offline users are reached: WeChat openIds and grants, Web Push subscriptions. */

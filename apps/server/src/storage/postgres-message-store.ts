@@ -145,7 +145,7 @@ export class PostgresMessageStore implements MessageStore {
     return { items: await withReactions(this.db, page.map((r) => toMessage(r, viewerId))), hasMore };
   }
 
-  async markRead(conversationId: number, readerId: number, upToSeq: number | null): Promise<ReadOutcome> {
+  async markRead(conversationId: number, readerId: number, upToSeq: number | null, toPeer = true): Promise<ReadOutcome> {
     return this.db.transaction(async (tx) => {
       const [side] = await tx.query<{ peer_id: number; read_up_to_seq: number; unread_count: number; last_seq: number }>(
         `SELECT m.peer_id, m.read_up_to_seq, m.unread_count, c.last_seq
@@ -181,17 +181,17 @@ export class PostgresMessageStore implements MessageStore {
       const receipt: ReadReceipt = { conversationId, readerId, readUpToSeq: target };
       const [readerSeq, peerSeq] = await appendUpdates(tx, [
         { userId: readerId, kind: 'read', messageId: null, data: receipt },
-        { userId: peerId, kind: 'read', messageId: null, data: receipt },
+        ...(toPeer ? [{ userId: peerId, kind: 'read' as const, messageId: null, data: receipt }] : []),
       ]);
       return {
         readUpToSeq: target,
         unreadCount,
         changed: true,
         peerId,
-        userSeqs: seqMap([
+        userSeqs: seqMap(toPeer ? [
           [readerId, readerSeq!],
           [peerId, peerSeq!],
-        ]),
+        ] : [[readerId, readerSeq!]]),
       };
     });
   }

@@ -11,7 +11,7 @@ import type { SendCommand } from '../../services/messaging-service.js';
 export function toSendCommand(dto: HubSendMessageDto): SendCommand {
   const name = MESSAGE_TYPE_BY_HUB_NUMBER[dto.messageType];
   if (!name || !(SENDABLE_MESSAGE_TYPES as readonly string[]).includes(name)) {
-    throw new AppError('VALIDATION_FAILED', `messageType: ${dto.messageType} cannot be sent with SendMessage (1 text, 2 voice, 3 image, 8 video, 9 emoji)`);
+    throw new AppError('VALIDATION_FAILED', `messageType: ${dto.messageType} cannot be sent with SendMessage (1 text, 2 voice, 3 image, 8 video, 9 emoji, 10 custom)`);
   }
   const messageType = name as SendableMessageType;
   let extra = parseExtraData(dto.extraData);

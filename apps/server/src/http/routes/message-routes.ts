@@ -1,4 +1,4 @@
-import { ReportBody, ConversationSettingsBody, ConversationsQuery, EditBody, ExchangeRequestBody, ExchangeRespondBody, GetMessageBody, HistoryQuery, Id, MarkReadBody, ReactionBody, SendMessageBody, SyncQuery } from '@parley/protocol';
+import { ReportBody, ConversationSettingsBody, ConversationsQuery, EditBody, ExchangeRequestBody, ExchangeRespondBody, GetMessageBody, HistoryQuery, Id, MarkReadBody, ReactionBody, SearchQuery, SendMessageBody, SyncQuery } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { commandHandlers, type CommandCaller } from '../../gateways/commands/command-handlers.js';
@@ -30,6 +30,12 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ services: Services; metr
   app.get('/messages/unread', { schema: { tags: ['messages'], summary: 'Unread messages over all my conversations' } }, async (request) => ({
     unreadTotal: await services.conversationState.unreadTotal(request.userId),
   }));
+
+  app.get(
+    '/messages/search',
+    { schema: { tags: ['messages'], summary: 'My messages containing a text (2–64 characters, any language), newest first', querystring: SearchQuery } },
+    async (request) => services.search.search(request.userId, request.query),
+  );
 
   app.get(
     '/messages/history/:userId',

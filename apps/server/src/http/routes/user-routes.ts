@@ -1,4 +1,4 @@
-import { AdminUserBody, Id, PresenceQuery } from '@parley/protocol';
+import { AdminUserBody, Id, PresenceQuery, UserSettingsBody } from '@parley/protocol';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../domain/app-error.js';
@@ -16,6 +16,14 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.put('/users/me', { schema: { tags: ['users'], summary: 'Update my profile (WeChat id, photos for exchanges); pictures must be my own uploads', body: AdminUserBody } }, async (request) =>
     services.users.updateOwnProfile(request.userId, request.body),
+  );
+
+  app.get('/users/me/settings', { schema: { tags: ['users'], summary: 'My settings (read receipts)' } }, async (request) => services.settings.get(request.userId));
+
+  app.put(
+    '/users/me/settings',
+    { schema: { tags: ['users'], summary: 'Change my settings; readReceipts false: I neither send nor see read receipts', body: UserSettingsBody } },
+    async (request) => services.settings.update(request.userId, request.body),
   );
 
   app.get('/blocks', { schema: { tags: ['blocks'], summary: 'Users I blocked' } }, async (request) => ({ items: await services.users.blocked(request.userId) }));

@@ -5,6 +5,7 @@ import { sql as conversationState } from './0005-conversation-state.js';
 import { sql as sendSafety } from './0006-send-safety.js';
 import { sql as reports } from './0007-reports.js';
 import { sql as conversationList } from './0009-conversation-list.js';
+import { sql as messageSearch } from './0010-message-search.js';
 import { sql as outbox } from './0011-outbox.js';
 import { sql as pushRegistrations } from './0012-push-registrations.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 6, name: 'send-safety', sql: sendSafety },
   { version: 7, name: 'reports', sql: reports },
   { version: 9, name: 'conversation-list', sql: conversationList },
+  { version: 10, name: 'message-search', sql: messageSearch },
   { version: 11, name: 'outbox', sql: outbox },
   { version: 12, name: 'push-registrations', sql: pushRegistrations },
 ];
