@@ -51,7 +51,7 @@ export function withSendOutbox(
         AND NOT EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = a.conversation_id AND m.user_id = a.receiver_id AND m.muted)
       GROUP BY a.receiver_id, a.conversation_id
       ON CONFLICT (user_id, conversation_id) WHERE collecting
-      DO UPDATE SET message_ids = n.message_ids || excluded.message_ids, updated_at = now()
+      DO UPDATE SET message_ids = n.message_ids || excluded.message_ids
     )`);
   }
   if (events) {
