@@ -29,12 +29,15 @@ function validRequests(peer: number): { method: string; path: string; body: unkn
     { method: 'POST', path: '/messages/exchange', body: { receiverId: peer, kind: 'WECHAT' } },
     { method: 'PUT', path: '/messages/read/1', body: { upToSeq: 2 } },
     { method: 'POST', path: '/messages/exchange/1/respond', body: { accept: true } },
+    { method: 'POST', path: '/messages', body: { receiverId: peer, messageType: 'TEXT', content: 're', clientMsgId: 'rz-3', replyToId: 1 } },
+    { method: 'PATCH', path: '/messages/1', body: { content: 'edited 改过 😀' } },
+    { method: 'PUT', path: '/messages/1/reaction', body: { emoji: '👍' } },
     { method: 'POST', path: '/auth/dev-token', body: { userId: 77, name: 'Dev' } },
   ];
 }
 
 /** Paths with mutated parameters and queries (no body). */
-const PATHS = ['/messages/history/6?limit=20&beforeSeq=5', '/sync?since=0', '/messages/read/1', '/blocks/6', '/messages/1', '/users/presence?ids=6'];
+const PATHS = ['/messages/history/6?limit=20&beforeSeq=5', '/sync?since=0', '/messages/read/1', '/blocks/6', '/messages/1', '/messages/1/reaction', '/users/presence?ids=6'];
 
 export function restInput(peer: number): fc.Arbitrary<RestInput> {
   const request = fc.constantFrom(...validRequests(peer));

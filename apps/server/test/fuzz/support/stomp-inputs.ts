@@ -54,6 +54,10 @@ export function validFrames(peer: number): string[] {
     send('/app/chat.exchange', { receiverId: peer, kind: 'WECHAT' }),
     send('/app/chat.exchange.respond', { messageId: 1, accept: true }),
     send('/app/chat.recall', { messageId: 1 }),
+    send('/app/chat.send', { receiverId: peer, messageType: 'TEXT', content: 're', clientMsgId: 'fz-4', replyToId: 1 }),
+    send('/app/chat.edit', { messageId: 1, content: 'edited 改过 😀' }),
+    send('/app/chat.react', { messageId: 1, emoji: '👍' }),
+    send('/app/chat.react', { messageId: 1, emoji: null }),
     'ACK\nid:1\n\n\0',
     'BEGIN\ntransaction:t1\n\n\0',
     '\n',
@@ -67,6 +71,8 @@ const JSON_BODIES = (peer: number) => [
   { destination: '/app/chat.exchange', body: { receiverId: peer, kind: 'PHOTO' } },
   { destination: '/app/chat.exchange.respond', body: { messageId: 1, accept: false } },
   { destination: '/app/chat.recall', body: { messageId: 2 } },
+  { destination: '/app/chat.edit', body: { messageId: 1, content: 'edited' } },
+  { destination: '/app/chat.react', body: { messageId: 1, emoji: '🇨🇳' } },
 ];
 
 /** One mutated STOMP input: text goes out as a text message, bytes as a binary message. */
