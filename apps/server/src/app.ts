@@ -120,6 +120,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     screening: sendSafety.screening,
     hook: sendSafety.hook,
     onHookUnanswered: sendSafety.onHookUnanswered,
+    visibility: conversationState,
   });
   const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock, scope: config.presenceScope });
   const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger, events: outbox.events });
@@ -157,6 +158,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       clock,
       editWindowMs: config.editWindowMs,
       screening: sendSafety.screening,
+      visibility: conversationState,
     }),
     search: new MessageSearchService({ search: new PostgresMessageSearch(db), users, settings }),
     exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher, restrictions: safety.restrictions, unmatches: safety.unmatches }),

@@ -313,6 +313,26 @@ describe('reactions', () => {
   });
 });
 
+describe('messages gone from my view', () => {
+  it('cannot be edited, reacted to or quoted once hidden for me, and nothing of an unmatched conversation can', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const mine = await send(alice.token, { receiverId: bob.id, content: 'hide me' });
+    const theirs = await send(bob.token, { receiverId: alice.id, content: 'and me' });
+    for (const id of [mine.id, theirs.id]) expect((await server.api(alice.token, 'POST', `/messages/${id}/hide`)).status).toBe(200);
+    const notFound = (id: number) => ({ status: 404, body: { error: { code: 'MESSAGE_NOT_FOUND', message: `message ${id} does not exist` } } });
+    expect(await server.api(alice.token, 'PATCH', `/messages/${mine.id}`, { content: 'changed' })).toMatchObject(notFound(mine.id));
+    expect(await server.api(alice.token, 'PUT', `/messages/${theirs.id}/reaction`, { emoji: '👍' })).toMatchObject(notFound(theirs.id));
+    const quoting = await server.api(alice.token, 'POST', '/messages', { receiverId: bob.id, messageType: 'TEXT', content: 're', clientMsgId: 'q-1', replyToId: theirs.id });
+    expect(quoting).toMatchObject(notFound(theirs.id));
+    // Bob still sees both: hiding is Alice's own view.
+    expect((await server.api(bob.token, 'PUT', `/messages/${mine.id}/reaction`, { emoji: '👍' })).status).toBe(200);
+
+    expect((await server.api(bob.token, 'POST', `/messages/conversations/${mine.conversationId}/unmatch`)).status).toBe(200);
+    expect(await server.api(bob.token, 'PATCH', `/messages/${theirs.id}`, { content: 'changed' })).toMatchObject(notFound(theirs.id));
+    expect(await server.api(bob.token, 'PUT', `/messages/${mine.id}/reaction`, { emoji: '❤️' })).toMatchObject(notFound(mine.id));
+  });
+});
+
 describe('STOMP errors and SignalR arguments', () => {
   it('STOMP answers refused edits and reactions on /user/queue/errors with the destination', async () => {
     const [alice, bob] = [await user(), await user()];
