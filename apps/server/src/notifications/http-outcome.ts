@@ -1,6 +1,6 @@
 import type { DeliveryOutcome } from './channel.js';
 
-/** How long a channel waits for an outside service before calling the attempt a timeout (retried). */
+/** How long a channel waits for an outside service before calling the attempt a timeout (retried), unless told otherwise. */
 export const OUTSIDE_CALL_TIMEOUT_MS = 10_000;
 
 /** A non-2xx answer: 429 and 5xx are worth retrying (after `Retry-After` when given); other statuses end it. */

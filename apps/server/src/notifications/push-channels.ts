@@ -8,8 +8,14 @@ import { WeChatAccessToken } from './wechat-api.js';
 import { WeChatOfficialAccountChannel } from './wechat-official-account-channel.js';
 import { WeChatSubscribeChannel } from './wechat-subscribe-channel.js';
 
-/** The push channels whose settings are present: WeChat subscribe, WeChat Official Account, Web Push. */
-export function pushChannels(config: PushChannelsConfig, deps: { wechat: WeChatPushStore; webPush: WebPushStore; clock: Clock }): NotificationChannel[] {
+/**
+ * The push channels whose settings are present: WeChat subscribe, WeChat Official Account, Web
+ * Push. `requestTimeoutMs` bounds each call to an outside service (10 s when not given).
+ */
+export function pushChannels(
+  config: PushChannelsConfig,
+  deps: { wechat: WeChatPushStore; webPush: WebPushStore; clock: Clock; requestTimeoutMs?: number },
+): NotificationChannel[] {
   const channels: NotificationChannel[] = [];
   const apiBase = config.wechatApiBase;
   if (config.wechat) {
@@ -17,7 +23,7 @@ export function pushChannels(config: PushChannelsConfig, deps: { wechat: WeChatP
     channels.push(
       new WeChatSubscribeChannel({
         store: deps.wechat,
-        tokens: new WeChatAccessToken({ apiBase, appId, secret }, deps.clock),
+        tokens: new WeChatAccessToken({ apiBase, appId, secret }, deps.clock, deps.requestTimeoutMs),
         settings: { apiBase, templateId, page, timeZone: config.wechatTimeZone },
       }),
     );
@@ -27,11 +33,11 @@ export function pushChannels(config: PushChannelsConfig, deps: { wechat: WeChatP
     channels.push(
       new WeChatOfficialAccountChannel({
         store: deps.wechat,
-        tokens: new WeChatAccessToken({ apiBase, appId, secret }, deps.clock),
+        tokens: new WeChatAccessToken({ apiBase, appId, secret }, deps.clock, deps.requestTimeoutMs),
         settings: { apiBase, templateId, timeZone: config.wechatTimeZone, miniProgram: config.wechat ? { appId: config.wechat.appId, page: config.wechat.page } : null },
       }),
     );
   }
-  if (config.webPush) channels.push(new WebPushChannel({ store: deps.webPush, settings: config.webPush }));
+  if (config.webPush) channels.push(new WebPushChannel({ store: deps.webPush, settings: config.webPush, timeoutMs: deps.requestTimeoutMs }));
   return channels;
 }

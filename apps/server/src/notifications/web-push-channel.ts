@@ -38,7 +38,7 @@ export function webPushData(n: NotificationPayload): WebPushNotificationData {
 export class WebPushChannel implements NotificationChannel {
   readonly name = 'webpush';
 
-  constructor(private readonly deps: { store: WebPushStore; settings: WebPushSettings }) {}
+  constructor(private readonly deps: { store: WebPushStore; settings: WebPushSettings; timeoutMs?: number }) {}
 
   async deliver(n: NotificationPayload): Promise<DeliveryOutcome> {
     const subscriptions = await this.deps.store.forUser(n.userId);
@@ -69,7 +69,7 @@ export class WebPushChannel implements NotificationChannel {
         method: request.method,
         headers: request.headers,
         body: new Uint8Array(request.body),
-        signal: AbortSignal.timeout(OUTSIDE_CALL_TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.deps.timeoutMs ?? OUTSIDE_CALL_TIMEOUT_MS),
       });
     } catch (error) {
       return outcomeOfNetworkError(error, 'Web Push service');

@@ -37,10 +37,10 @@ class WeChatCallFailed extends Error {
 }
 
 /** GET or POST a WeChat URL and read its JSON answer; a transport failure throws WeChatCallFailed. */
-async function callJson(url: string, init: RequestInit, what: string): Promise<Record<string, unknown>> {
+async function callJson(url: string, init: RequestInit, what: string, timeoutMs: number): Promise<Record<string, unknown>> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(OUTSIDE_CALL_TIMEOUT_MS) });
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     throw new WeChatCallFailed(outcomeOfNetworkError(error, what));
   }
@@ -73,6 +73,8 @@ export class WeChatAccessToken {
   constructor(
     private readonly app: WeChatAppCredentials,
     private readonly clock: Clock,
+    /** How long each call to WeChat may take, the token's and the sends made with it. */
+    readonly timeoutMs: number = OUTSIDE_CALL_TIMEOUT_MS,
   ) {}
 
   /** A token believed valid; throws WeChatCallFailed when none could be had. */
@@ -89,7 +91,7 @@ export class WeChatAccessToken {
 
   private async fetchToken(): Promise<string> {
     const query = new URLSearchParams({ grant_type: 'client_credential', appid: this.app.appId, secret: this.app.secret });
-    const body = await callJson(`${this.app.apiBase}/cgi-bin/token?${query}`, { method: 'GET' }, 'WeChat token API');
+    const body = await callJson(`${this.app.apiBase}/cgi-bin/token?${query}`, { method: 'GET' }, 'WeChat token API', this.timeoutMs);
     if (typeof body.access_token !== 'string' || body.access_token === '') {
       const { errcode, errmsg } = answerOf(body);
       const error = `WeChat refused an access token for appid ${this.app.appId}: ${errcode} ${errmsg}`.trim();
@@ -117,6 +119,7 @@ export async function postWithToken(tokens: WeChatAccessToken, apiBase: string, 
           `${apiBase}${path}?access_token=${encodeURIComponent(token)}`,
           { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
           'WeChat message API',
+          tokens.timeoutMs,
         ),
       );
       if (!STALE_TOKEN.has(answer.errcode)) return answer;
