@@ -70,7 +70,8 @@ function fromConversation(c: Conversation): ConversationView {
     lastSeq: c.lastSeq,
     unreadCount: c.unreadCount,
     myReadUpToSeq: c.myReadUpToSeq,
-    peerReadUpToSeq: c.peerReadUpToSeq,
+    // Null while either side has read receipts off: then no message shows as read by the peer.
+    peerReadUpToSeq: c.peerReadUpToSeq ?? 0,
     typing: false,
   };
 }
