@@ -159,6 +159,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       editWindowMs: config.editWindowMs,
       screening: sendSafety.screening,
       visibility: conversationState,
+      restrictions: safety.restrictions,
     }),
     search: new MessageSearchService({ search: new PostgresMessageSearch(db), users, settings }),
     exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher, restrictions: safety.restrictions, unmatches: safety.unmatches }),

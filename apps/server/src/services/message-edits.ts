@@ -8,6 +8,7 @@ import type { MessageEditStore } from '../ports/message-edit-store.js';
 import type { MessageStore } from '../ports/message-store.js';
 import type { ContentScreening, MaskedBy } from './content-screening.js';
 import type { DeliveryService } from './delivery-service.js';
+import type { RestrictionService } from './restriction-service.js';
 import { recipientsOf } from './recipients.js';
 import { visibleMessage, type MessageVisibility } from './visible-message.js';
 import type { SendBudget } from './send-budget.js';
@@ -21,6 +22,8 @@ export interface MessageEditDeps {
   clock: Clock;
   /** How long after sending the sender may edit a TEXT message. */
   editWindowMs: number;
+  /** A muted user may not put new words or reactions in front of anyone (USER_MUTED); absent: nobody is. */
+  restrictions?: Pick<RestrictionService, 'assertMaySend'>;
   /** What each user still sees of their conversations: a message hidden for them or unmatched cannot be edited or reacted to. */
   visibility?: MessageVisibility;
   /** The contact guard and word filter a sent text goes through, applied again to the edited one. Absent: stored as checked. */
@@ -53,6 +56,7 @@ export class MessageEditService {
     checkEditable(message, userId, this.deps.clock.now(), this.deps.editWindowMs);
     const { content } = checkOutgoingContent('TEXT', rawContent, null);
     await this.requireNotBlockedBy(message.receiverId, userId);
+    await this.deps.restrictions?.assertMaySend(userId);
     await this.deps.budget.spend(userId);
     const screened = this.deps.screening
       ? await this.deps.screening.screenText({ senderId: userId, receiverId: message.receiverId, content })
@@ -81,7 +85,10 @@ export class MessageEditService {
     const reaction = emoji === null ? null : checkReaction(emoji);
     const peerId = message.senderId === userId ? message.receiverId : message.senderId;
     // Taking a reaction back is always allowed; adding one reaches the peer, like a message.
-    if (reaction !== null) await this.requireNotBlockedBy(peerId, userId);
+    if (reaction !== null) {
+      await this.requireNotBlockedBy(peerId, userId);
+      await this.deps.restrictions?.assertMaySend(userId);
+    }
     await this.deps.budget.spend(userId);
     const outcome = await this.deps.edits.react({ messageId, userId, emoji: reaction });
     switch (outcome.kind) {

@@ -10,13 +10,14 @@ import { StompUser } from '../support/stomp-client.js';
 import { eventually, startTestServer, type TestServer } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
+const ADMIN = 'admin-token-for-edit-tests';
 let server: TestServer;
 /** Added to the server's clock: moves the edit window without waiting. */
 let clockShiftMs = 0;
 let nextUser = 8300;
 
 beforeAll(async () => {
-  server = await startTestServer({}, { clock: { now: () => new Date(Date.now() + clockShiftMs) } });
+  server = await startTestServer({ PARLEY_ADMIN_TOKEN: ADMIN }, { clock: { now: () => new Date(Date.now() + clockShiftMs) } });
 });
 afterAll(async () => {
   await server?.app.shutdown();
@@ -330,6 +331,19 @@ describe('messages gone from my view', () => {
     expect((await server.api(bob.token, 'POST', `/messages/conversations/${mine.conversationId}/unmatch`)).status).toBe(200);
     expect(await server.api(bob.token, 'PATCH', `/messages/${theirs.id}`, { content: 'changed' })).toMatchObject(notFound(theirs.id));
     expect(await server.api(bob.token, 'PUT', `/messages/${mine.id}/reaction`, { emoji: '❤️' })).toMatchObject(notFound(mine.id));
+  });
+});
+
+describe('a muted user', () => {
+  it('can neither edit nor add a reaction, but can take one back', async () => {
+    const [alice, bob] = [await user(), await user()];
+    const sent = await send(alice.token, { receiverId: bob.id, content: 'before' });
+    const theirs = await send(bob.token, { receiverId: alice.id, content: 'hello' });
+    expect((await server.api(alice.token, 'PUT', `/messages/${theirs.id}/reaction`, { emoji: '👍' })).status).toBe(200);
+    expect((await server.api(ADMIN, 'PUT', `/admin/users/${alice.id}/restriction`, { kind: 'MUTE', reason: 'spam' })).status).toBe(200);
+    expect(await server.api(alice.token, 'PATCH', `/messages/${sent.id}`, { content: 'after' })).toMatchObject({ status: 403, body: { error: { code: 'USER_MUTED' } } });
+    expect(await server.api(alice.token, 'PUT', `/messages/${theirs.id}/reaction`, { emoji: '❤️' })).toMatchObject({ status: 403, body: { error: { code: 'USER_MUTED' } } });
+    expect(await server.api(alice.token, 'DELETE', `/messages/${theirs.id}/reaction`)).toMatchObject({ status: 200, body: { emoji: null, reactions: [] } });
   });
 });
 
