@@ -5,9 +5,15 @@ import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-rows.js';
 import { reactionsOf } from './message-reactions.js';
 import type { SqlClient, SqlExecutor } from './sql-client.js';
 import { appendUpdates } from './write-path.js';
+import { OutboxEventWriter } from './outbox-events.js';
+import { messageCreatedData } from './send-outbox.js';
 
 export class PostgresMessageEditStore implements MessageEditStore {
-  constructor(private readonly db: SqlClient) {}
+  constructor(
+    private readonly db: SqlClient,
+    /** The event webhooks' filter: an edit is a `message.edited` event, written with it. */
+    private readonly events: OutboxEventWriter = OutboxEventWriter.NONE,
+  ) {}
 
   async editText(edit: TextEdit): Promise<EditOutcome> {
     return this.db.transaction(async (tx) => {
@@ -29,6 +35,7 @@ export class PostgresMessageEditStore implements MessageEditStore {
         { userId: senderId, kind: 'edit', messageId: edit.messageId, data: null },
         { userId: receiverId, kind: 'edit', messageId: edit.messageId, data: null },
       ]);
+      await this.events.append(tx, [{ event: 'message.edited', conversationId: Number(updated.conversation_id), data: messageCreatedData(updated) }]);
       return {
         kind: 'edited',
         message: toMessage(updated, senderId, await reactions()),

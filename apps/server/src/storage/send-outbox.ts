@@ -89,6 +89,7 @@ export function messageCreatedData(row: MessageRow): { message: Record<string, u
       extra: row.extra === null ? null : extra,
       clientMsgId: row.client_msg_id,
       createdAt: new Date(row.created_at).toISOString(),
+      ...(row.edited_at ? { editedAt: new Date(row.edited_at).toISOString() } : {}),
     },
   };
 }

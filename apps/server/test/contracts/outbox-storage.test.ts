@@ -9,6 +9,7 @@ import type { NewMessage } from '../../src/ports/message-store.js';
 import { OutboxEventWriter } from '../../src/storage/outbox-events.js';
 import { appendOutboxEvents } from '../../src/storage/outbox-events.js';
 import { openDatabase } from '../../src/storage/open-database.js';
+import { PostgresMessageEditStore } from '../../src/storage/postgres-message-edit-store.js';
 import { PostgresMessageStore } from '../../src/storage/postgres-message-store.js';
 import { PostgresOutboxStore } from '../../src/storage/postgres-outbox-store.js';
 import type { SendOutboxSettings } from '../../src/storage/send-outbox.js';
@@ -111,6 +112,16 @@ for (const backend of BACKENDS) {
       expect(events[1]!.data).toEqual({ conversationId: stored.message.conversationId, readerId: 6, readUpToSeq: 1 });
       expect(events[5]!.data).toMatchObject({ requestId: request.message.id, requesterId: 5, responderId: 6, accepted: false });
       expect(new Set(events.map((e) => Number(e.conversation_id)))).toEqual(new Set([stored.message.conversationId]));
+    });
+
+    it('records message.edited with the edited message, after the message it edits', async () => {
+      const db = await open();
+      const [stored] = await new PostgresMessageStore(db, undefined, outboxOn(0)).appendBatch([text(7, 8, 'typo')]);
+      if (stored?.kind !== 'stored') throw new Error('not stored');
+      await new PostgresMessageEditStore(db, ALL_EVENTS).editText({ messageId: stored.message.id, content: 'fixed', extra: null });
+      const events = await db.query<{ event: string; data: Record<string, any> }>('SELECT event, data FROM outbox_events ORDER BY id');
+      expect(events.map((e) => e.event)).toEqual(['message.created', 'message.edited']);
+      expect(events[1]!.data.message).toMatchObject({ id: stored.message.id, content: 'fixed', editedAt: expect.any(String) });
     });
 
     it('writes nothing when the outbox is off, and only the events a deployment asked for', async () => {
