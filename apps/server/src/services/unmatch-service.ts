@@ -35,11 +35,12 @@ export class UnmatchService {
     return { result, userSeq: outcome.userSeqs.get(userId) ?? null };
   }
 
-  /** The operator's undo: the two may write again and the conversation shows again. */
+  /** The operator's undo: the two may write again, and both see the conversation again (`state: ACTIVE`). */
   async restore(conversationId: number): Promise<void> {
-    if (!(await this.deps.unmatches.restore(conversationId))) {
-      throw new AppError('CONVERSATION_NOT_FOUND', `conversation ${conversationId} is not unmatched`);
-    }
+    const pair = await this.deps.conversations.participants(conversationId);
+    const outcome = pair ? await this.deps.unmatches.restore(conversationId, pair) : ({ kind: 'already' } as const);
+    if (!pair || outcome.kind === 'already') throw new AppError('CONVERSATION_NOT_FOUND', `conversation ${conversationId} is not unmatched`);
+    await this.deps.delivery.publish({ kind: 'conversation', body: { conversationId, state: 'ACTIVE' }, recipients: recipientsOf(outcome.userSeqs, pair) });
   }
 
   /** Exchange requests between an unmatched pair are refused like a block. */

@@ -1,7 +1,17 @@
 import type { UnmatchOutcome, UnmatchStore } from '../ports/unmatch-store.js';
 import { OutboxEventWriter } from './outbox-events.js';
-import type { SqlClient } from './sql-client.js';
+import type { SqlClient, SqlExecutor } from './sql-client.js';
 import { appendUpdates } from './write-path.js';
+
+/** Logs the conversation's new state in both users' update logs; their userSeqs. */
+async function logState(tx: SqlExecutor, conversationId: number, participants: readonly [number, number], state: 'UNMATCHED' | 'ACTIVE'): Promise<Map<number, number>> {
+  const data = { conversationId, state };
+  const seqs = await appendUpdates(
+    tx,
+    participants.map((userId) => ({ userId, kind: 'conversation' as const, messageId: null, data })),
+  );
+  return new Map(participants.map((userId, i) => [userId, seqs[i]!]));
+}
 
 export class PostgresUnmatchStore implements UnmatchStore {
   /** `events`: the event webhooks' filter; `conversation.unmatched` is written with the unmatch. */
@@ -19,19 +29,19 @@ export class PostgresUnmatchStore implements UnmatchStore {
         [conversationId, byUserId],
       );
       if (inserted.length === 0) return { kind: 'already' };
-      const data = { conversationId, state: 'UNMATCHED' };
-      const seqs = await appendUpdates(
-        tx,
-        participants.map((userId) => ({ userId, kind: 'conversation' as const, messageId: null, data })),
-      );
+      const userSeqs = await logState(tx, conversationId, participants, 'UNMATCHED');
       await this.events.append(tx, [{ event: 'conversation.unmatched', conversationId, data: { conversationId, unmatchedBy: byUserId, userIds: [...participants] } }]);
-      return { kind: 'unmatched', userSeqs: new Map(participants.map((userId, i) => [userId, seqs[i]!])) };
+      return { kind: 'changed', userSeqs };
     });
   }
 
-  async restore(conversationId: number): Promise<boolean> {
-    const rows = await this.db.query('DELETE FROM conversation_unmatches WHERE conversation_id = $1 RETURNING conversation_id', [conversationId]);
-    return rows.length > 0;
+  async restore(conversationId: number, participants: readonly [number, number]): Promise<UnmatchOutcome> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+      const rows = await tx.query('DELETE FROM conversation_unmatches WHERE conversation_id = $1 RETURNING conversation_id', [conversationId]);
+      if (rows.length === 0) return { kind: 'already' };
+      return { kind: 'changed', userSeqs: await logState(tx, conversationId, participants, 'ACTIVE') };
+    });
   }
 
   async isUnmatched(conversationId: number): Promise<boolean> {

@@ -80,6 +80,14 @@ describe('REST POST /messages/conversations/{id}/unmatch', () => {
     expect(again.body.userSeq).toBeUndefined();
 
     expect((await server.api(ADMIN, 'DELETE', `/admin/unmatches/${conversationId}`)).status).toBe(204);
+    // Both users hear that the conversation is back, live and in /sync.
+    expect((await watching.stomp.next('/user/queue/conversations', (body: any) => body.state === 'ACTIVE')).body).toEqual({ conversationId, state: 'ACTIVE' });
+    await eventually(() => watching.hubChanges.length > 1, 'the second ConversationChanged');
+    expect(watching.hubChanges[1]).toEqual({ sessionId: conversationId, state: 'ACTIVE', userSeq: expect.any(Number) });
+    for (const who of [alice, bob]) {
+      const sync = (await server.api(who.token, 'GET', '/sync?since=0')).body;
+      expect(sync.events.filter((e: any) => e.type === 'conversation').map((e: any) => e.data.state)).toEqual(['UNMATCHED', 'ACTIVE']);
+    }
     expect((await send(bob, alice, `restored-${conversationId}`)).status).toBe(201);
     expect((await server.api(alice.token, 'GET', '/messages/conversations')).body.items.map((c: any) => c.id)).toContain(conversationId);
     expect(await server.api(ADMIN, 'DELETE', `/admin/unmatches/${conversationId}`)).toMatchObject({ status: 404, body: { error: { code: 'CONVERSATION_NOT_FOUND' } } });
