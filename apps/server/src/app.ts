@@ -123,7 +123,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     visibility: conversationState,
   });
   const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock, scope: config.presenceScope });
-  const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger, events: outbox.events });
+  const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger });
   registry.onLifecycle({
     firstSessionOpened: async (userId) => {
       await realtime.bus.watchUser(userId);

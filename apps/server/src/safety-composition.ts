@@ -9,7 +9,7 @@ import { ReportService } from './services/report-service.js';
 import { RestrictionService } from './services/restriction-service.js';
 import type { SessionRegistry } from './services/session-registry.js';
 import { UnmatchService } from './services/unmatch-service.js';
-import type { OutboxEventWriter } from './storage/outbox-events.js';
+import { OutboxEventWriter } from './storage/outbox-events.js';
 import type { SqlClient } from './storage/sql-client.js';
 import { PostgresReportStore } from './storage/postgres-report-store.js';
 import { PostgresRestrictionStore } from './storage/postgres-restriction-store.js';
@@ -37,12 +37,13 @@ export function buildSafetyServices(deps: {
   conversations: ConversationStore;
   metrics: Metrics;
   logger: Logger;
-  /** The event webhooks' filter: reports, restrictions and unmatches are events for the host app. */
-  events: OutboxEventWriter;
+  /** The event webhooks' filter: reports, restrictions and unmatches are events for the host app (none by default). */
+  events?: OutboxEventWriter;
 }): SafetyServices {
+  const events = deps.events ?? OutboxEventWriter.NONE;
   const log = deps.logger.child({ name: 'safety' });
   const restrictions = new RestrictionService({
-    store: new PostgresRestrictionStore(deps.db, deps.events),
+    store: new PostgresRestrictionStore(deps.db, events),
     bus: deps.bus,
     registry: deps.registry,
     clock: deps.clock,
@@ -59,7 +60,7 @@ export function buildSafetyServices(deps: {
   });
   deps.bus.onNotice((notice) => restrictions.handleNotice(notice));
   const reports = new ReportService({
-    reports: new PostgresReportStore(deps.db, deps.events),
+    reports: new PostgresReportStore(deps.db, events),
     conversations: deps.conversations,
     restrictions,
     clock: deps.clock,
@@ -75,6 +76,6 @@ export function buildSafetyServices(deps: {
       },
     },
   });
-  const unmatches = new UnmatchService({ unmatches: new PostgresUnmatchStore(deps.db, deps.events), conversations: deps.conversations, delivery: deps.delivery });
+  const unmatches = new UnmatchService({ unmatches: new PostgresUnmatchStore(deps.db, events), conversations: deps.conversations, delivery: deps.delivery });
   return { reports, restrictions, unmatches };
 }
