@@ -62,7 +62,14 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   mkdirSync(screenshots, { recursive: true });
   // One after the other: each start is CPU-bound, and Fastify gives every plugin only 10 s.
-  server = await startServer({ PARLEY_ADMIN_TOKEN: ADMIN_TOKEN, PARLEY_DEV_AUTH: 'true' });
+  // The webhook points at a port nobody listens on: notifications stay pending with their error.
+  server = await startServer({
+    PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
+    PARLEY_DEV_AUTH: 'true',
+    PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/notify',
+    PARLEY_PUSH_COALESCE_MS: '0',
+    PARLEY_OUTBOX_POLL_MS: '100',
+  });
   adminOff = await startServer({ PARLEY_DEV_AUTH: 'true' });
   browser = await launchChromium();
 });
@@ -260,6 +267,27 @@ describe('admin console', () => {
     await page.reload();
     await page.locator('[data-testid="admin-nav-words"]').click();
     await eventually(async () => (await form.locator('textarea[name="blockWords"]').inputValue()) === 'badword\nspamword', 'the saved lists shown again');
+  });
+
+  it('lists notifications by status, with each channel\'s attempts and last error', async () => {
+    const sender = await devToken(server.baseUrl, 7101, 'Notifier');
+    await devToken(server.baseUrl, 7102, 'Away');
+    await sendTexts(server.baseUrl, sender, 7102, 'are you there', 2);
+    await eventually(async () => {
+      const { items } = await api<{ items: { userId: number; deliveries: { attempts: number }[] }[] }>(server.baseUrl, ADMIN_TOKEN, 'GET', '/admin/notifications?status=PENDING');
+      return items.some((n) => n.userId === 7102 && n.deliveries[0]!.attempts >= 1);
+    }, 'a pending notification with a failed attempt');
+    const page = await signedInConsole();
+    await page.locator('[data-testid="admin-nav-notifications"]').click();
+    await page.locator('[data-testid="admin-notifications"] select[name="notificationStatus"]').selectOption('PENDING');
+    const row = page.locator('[data-testid="admin-notification-list"] tr[data-status="PENDING"]').first();
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).toContain('User 7102');
+    expect(text).toMatch(/webhook: PENDING, \d+ attempt/);
+    expect(text).toContain('the webhook unreachable');
+    await page.locator('[data-testid="admin-notifications"] select[name="notificationStatus"]').selectOption('SENT');
+    await page.locator('[data-testid="admin-notifications"]').getByText('No notifications.').waitFor();
   });
 
   it('speaks Chinese to a Chinese browser and switches to English', async () => {

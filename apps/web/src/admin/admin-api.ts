@@ -1,4 +1,5 @@
 import type {
+  AdminNotification,
   AdminReport,
   AdminReportDetail,
   AdminUserBody,
@@ -6,6 +7,7 @@ import type {
   OwnProfile,
   ReportPage,
   ReportStatus,
+  NotificationStatus,
   ResolveReportBody,
   Restriction,
   RestrictionBody,
@@ -101,6 +103,14 @@ export class AdminApi {
 
   resolveReport(id: number, decision: ResolveReportBody): Promise<AdminReport> {
     return this.call('POST', `/admin/reports/${id}/resolve`, decision);
+  }
+
+  notifications(query: { status: NotificationStatus | null; limit?: number }): Promise<{ items: AdminNotification[] }> {
+    const params = new URLSearchParams();
+    if (query.status) params.set('status', query.status);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    const suffix = params.size > 0 ? `?${params}` : '';
+    return this.call('GET', `/admin/notifications${suffix}`);
   }
 
   wordLists(): Promise<WordListsBody> {

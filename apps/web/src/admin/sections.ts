@@ -2,6 +2,7 @@ import type { Component } from 'vue';
 import type { AdminMessageKey } from './admin-i18n.js';
 import ConversationPanel from './components/ConversationPanel.vue';
 import LiveFiguresPanel from './components/LiveFiguresPanel.vue';
+import NotificationsPanel from './components/NotificationsPanel.vue';
 import ReportsPanel from './components/ReportsPanel.vue';
 import UsersPanel from './components/UsersPanel.vue';
 import WordListsPanel from './components/WordListsPanel.vue';
@@ -23,4 +24,5 @@ export const SECTIONS: readonly AdminSection[] = [
   { id: 'conversations', label: 'sectionConversations', component: ConversationPanel },
   { id: 'reports', label: 'sectionReports', component: ReportsPanel },
   { id: 'words', label: 'sectionWords', component: WordListsPanel },
+  { id: 'notifications', label: 'sectionNotifications', component: NotificationsPanel },
 ];
