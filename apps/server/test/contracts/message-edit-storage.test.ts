@@ -193,6 +193,25 @@ for (const backend of BACKENDS) {
         expect((await events(a)).map((e) => e.type)).toEqual(['message', 'reaction']);
       });
 
+      it('keeps both logs gap-free and ends at one reaction each under concurrent reactions, edits and sends', async () => {
+        const [a, b] = await pair();
+        const target = await send(a, b, 'busy');
+        const emojis = ['👍', '❤️', '😂', '🎉', '😮'];
+        await Promise.all([
+          ...Array.from({ length: 20 }, (_, i) => edits.react({ messageId: target.id, userId: i % 2 ? a : b, emoji: emojis[i % emojis.length]! })),
+          ...Array.from({ length: 5 }, (_, i) => edits.editText({ messageId: target.id, content: `busy ${i}`, extra: null })),
+          ...Array.from({ length: 5 }, (_, i) => send(b, a, `reply ${i}`)),
+        ]);
+        for (const user of [a, b]) {
+          const log = await events(user);
+          expect(log.map((e) => e.userSeq)).toEqual(log.map((_, i) => i + 1));
+          const last = log.filter((e) => e.type === 'reaction').at(-1)!.data as { reactions: { emoji: string; userIds: number[] }[] };
+          const stored = (await messages.getById(target.id, user))!.reactions;
+          expect(last.reactions).toEqual(stored);
+          expect(stored.flatMap((r) => r.userIds).sort()).toEqual([a, b].sort());
+        }
+      });
+
       it('refuses a recalled message, and a recalled message shows no reactions', async () => {
         const [a, b] = await pair();
         const sent = await send(a, b, 'short-lived');
