@@ -100,7 +100,7 @@ describe('contact guard in mask mode, word lists, mute and first contact', () =>
     expect((await stomp.next('/user/queue/errors')).body).toMatchObject({ code: 'CONTENT_REJECTED', reason: 'WORDLIST', clientMsgId: 'w-3', destination: '/app/chat.send' });
 
     await using hub = await SignalRUser.start(server.url, alice.token);
-    await expect(hub.invoke('SendMessage', hubText(bob.id, 'SCAM', 'w-4'))).rejects.toThrow(/CONTENT_REJECTED: /);
+    await expect(hub.invoke('SendMessage', hubText(bob.id, 'SCAM', 'w-4'))).rejects.toThrow(/CONTENT_REJECTED: WORDLIST: /);
     const both = await hub.invoke('SendMessage', hubText(bob.id, 'darn, call 13800138000', 'w-5'));
     expect(both.content).toBe('****, call ***********');
     expect(JSON.parse(both.extraData)).toEqual({ masked: ['CONTACT', 'WORDLIST'] });
@@ -167,7 +167,7 @@ describe('contact guard in block mode', () => {
     await stomp.publish('/app/chat.send', text(bob.id, '１３８－００１３－８０００', 'b-2'));
     expect((await stomp.next('/user/queue/errors')).body).toMatchObject({ code: 'CONTENT_REJECTED', reason: 'CONTACT_INFO', clientMsgId: 'b-2' });
     await using hub = await SignalRUser.start(server.url, alice.token);
-    await expect(hub.invoke('SendMessage', hubText(bob.id, 'QQ 12345678', 'b-3'))).rejects.toThrow(/CONTENT_REJECTED: /);
+    await expect(hub.invoke('SendMessage', hubText(bob.id, 'QQ 12345678', 'b-3'))).rejects.toThrow(/CONTENT_REJECTED: CONTACT_INFO: /);
     expect((await server.api(alice.token, 'POST', '/messages', text(bob.id, 'see you at 5', 'b-4'))).status).toBe(201);
     expect((await server.api(alice.token, 'GET', `/messages/history/${bob.id}`)).body.items.map((m: { clientMsgId: string }) => m.clientMsgId)).toEqual(['b-4']);
   });

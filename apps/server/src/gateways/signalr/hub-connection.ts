@@ -298,7 +298,7 @@ export class HubConnection implements ClientSession, HubCaller {
       if (invocationId !== undefined) this.complete(invocationId, result === undefined ? {} : { result });
     } catch (error) {
       const failure = toClientError(error, this.deps.logger, this.deps.metrics, 'signalr');
-      if (invocationId !== undefined) this.complete(invocationId, { error: hubErrorText(failure.code, failure.message) });
+      if (invocationId !== undefined) this.complete(invocationId, { error: hubErrorText(failure.code, failure.message, failure.reason) });
     }
   }
 

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { HTTP_STATUS_BY_CODE, type ErrorCode } from '@parley/protocol';
+import { HTTP_STATUS_BY_CODE, type ContentRejectedReason, type ErrorCode } from '@parley/protocol';
 
 /**
  * How each error reaches a SignalR client. A failed hub call completes with `"CODE: message"`
@@ -34,9 +34,13 @@ export const HUB_ERROR_ROUTE = {
   INTERNAL: 'completion',
 } as const satisfies Record<ErrorCode, 'completion' | 'close' | 'refusal'>;
 
-/** The error text of a failed Completion, a Close record or a refused handshake: `"CODE: message"`. */
-export function hubErrorText(code: ErrorCode, message: string): string {
-  return `${code}: ${message}`;
+/**
+ * The error text of a failed Completion, a Close record or a refused handshake: `"CODE: message"`.
+ * A content refusal names its rule after the code (`"CONTENT_REJECTED: WORDLIST: …"`), since a
+ * hub error is only a string and clients that check the prefix still see the code first.
+ */
+export function hubErrorText(code: ErrorCode, message: string, reason?: ContentRejectedReason): string {
+  return reason === undefined ? `${code}: ${message}` : `${code}: ${reason}: ${message}`;
 }
 
 /**
