@@ -6,7 +6,7 @@
  * PostgreSQL: a scratch database on PARLEY_BENCH_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test), created for each run and dropped afterwards.
  * Knobs: BENCH_MESSAGES (batched run size), BENCH_PRODUCERS (concurrent senders), BENCH_USERS,
- * BENCH_ONLY=batched (skip the slower runs, for profiling).
+ * BENCH_ONLY=batched (skip the slower runs, for profiling), BENCH_OUTBOX=on (below).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,10 +27,20 @@ import { openDatabase } from '../apps/server/src/storage/open-database.js';
 import { PostgresConversationStore } from '../apps/server/src/storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from '../apps/server/src/storage/postgres-media-store.js';
 import { PostgresMessageStore } from '../apps/server/src/storage/postgres-message-store.js';
+import { OutboxEventWriter } from '../apps/server/src/storage/outbox-events.js';
 import { PostgresUserSettingsStore } from '../apps/server/src/storage/postgres-user-settings-store.js';
 import { PostgresUserStore } from '../apps/server/src/storage/postgres-user-store.js';
 import type { SqlClient } from '../apps/server/src/storage/sql-client.js';
 
+/**
+ * BENCH_OUTBOX=on: the outbox as a deployment with a notification channel and event webhooks has
+ * it — nobody is connected, so every send also writes (or joins) a notification and a
+ * `message.created` event, in the batch's own statement. `notifications` or `events`: one of the two.
+ */
+const OUTBOX_MODE = process.env.BENCH_OUTBOX ?? 'off';
+const OUTBOX = OUTBOX_MODE !== 'off';
+const OUTBOX_NOTIFICATIONS = OUTBOX_MODE === 'on' || OUTBOX_MODE === 'notifications';
+const OUTBOX_EVENTS = OUTBOX_MODE === 'on' || OUTBOX_MODE === 'events';
 const SERVER_URL = process.env.PARLEY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 60_000);
 const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 1024);
@@ -65,7 +75,8 @@ async function messagingOn(db: SqlClient, batch: { maxBatch: number; concurrency
   const users = new PostgresUserStore(db);
   const delivery = new DeliveryService(realtime.bus, new SessionRegistry());
   const service = new MessagingService({
-    messages: new PostgresMessageStore(db),
+    messages: new PostgresMessageStore(db, undefined, OUTBOX ? { notifications: OUTBOX_NOTIFICATIONS, coalesceMs: 2000, events: new OutboxEventWriter(new Set(OUTBOX_EVENTS ? ['message.created'] : [])) } : undefined),
+    ...(OUTBOX ? { offlineReach: { presence: realtime.presence, onLookupFailed: (error: unknown) => console.error(error) } } : {}),
     settings: new PostgresUserSettingsStore(db),
     conversations: new PostgresConversationStore(db),
     media: new PostgresMediaStore(db, new MemoryBlobStore()),
@@ -163,7 +174,7 @@ async function main(): Promise<void> {
   );
   await pgSettings.end();
   console.log(`PostgreSQL: ${settings.rows.map((r) => `${r.name}=${r.setting}`).join(' ')}`);
-  console.log(`users=${USERS} conversations=${CONVERSATIONS} producers=${PRODUCERS} (each awaits its send, then sends the next)\n`);
+  console.log(`users=${USERS} conversations=${CONVERSATIONS} producers=${PRODUCERS} (each awaits its send, then sends the next) outbox=${OUTBOX_MODE}\n`);
 
   const batched = await onPostgres(`PostgreSQL, batched (SendQueue ${PRODUCTION_BATCH.maxBatch} max, ${PRODUCTION_BATCH.concurrency} in flight)`, PRODUCTION_BATCH, MESSAGES);
   if (process.env.BENCH_ONLY === 'batched') return print([batched]);
