@@ -34,6 +34,16 @@ export type ChatClient = Pick<
   | 'unblock'
   | 'blockedUserIds'
   | 'uploadMedia'
+  | 'edit'
+  | 'react'
+  | 'hide'
+  | 'updateConversation'
+  | 'clearConversation'
+  | 'unmatch'
+  | 'report'
+  | 'search'
+  | 'settings'
+  | 'updateSettings'
   | 'api'
 >;
 

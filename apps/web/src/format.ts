@@ -19,6 +19,9 @@ export function previewOf(m: Message | null, t: T, myId: number | null): string 
       return t('voice');
     case 'VIDEO':
       return t('video');
+    case 'CUSTOM':
+      // The host app's card: its fallback text is what a client without support shows.
+      return m.content.replace(/\s+/g, ' ').slice(0, 80) || t('custom');
     default:
       return t('exchange');
   }
@@ -37,4 +40,29 @@ export function shortTime(iso: string | null, locale: Locale, now = new Date()):
 /** The display name of a peer. */
 export function peerLabel(name: string | null, id: number, t: T): string {
   return name?.trim() ? name : t('user', { id });
+}
+
+/** Splits `text` around case-insensitive occurrences of `query`, for highlighting search hits. */
+export function highlightParts(text: string, query: string): { text: string; hit: boolean }[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [{ text, hit: false }];
+  const parts: { text: string; hit: boolean }[] = [];
+  const lower = text.toLowerCase();
+  let at = 0;
+  for (let found = lower.indexOf(q); found >= 0; found = lower.indexOf(q, at)) {
+    if (found > at) parts.push({ text: text.slice(at, found), hit: false });
+    parts.push({ text: text.slice(found, found + q.length), hit: true });
+    at = found + q.length;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at), hit: false });
+  return parts;
+}
+
+/** A one-line piece of `text` that shows the first occurrence of `query` (with "…" where cut). */
+export function snippetAround(text: string, query: string, width = 80): string {
+  const flat = text.replace(/\s+/g, ' ');
+  const at = flat.toLowerCase().indexOf(query.trim().toLowerCase());
+  if (flat.length <= width || at < 0) return flat.slice(0, width);
+  const start = Math.max(0, Math.min(at - 20, flat.length - width));
+  return `${start > 0 ? '…' : ''}${flat.slice(start, start + width)}${start + width < flat.length ? '…' : ''}`;
 }

@@ -153,6 +153,47 @@ export class FakeChatClient {
   async blockedUserIds() {
     return this.blocked;
   }
+  readReceipts = true;
+  async settings() {
+    return { readReceipts: this.readReceipts };
+  }
+  async updateSettings(update: { readReceipts?: boolean }) {
+    this.record('updateSettings', update);
+    if (update.readReceipts !== undefined) this.readReceipts = update.readReceipts;
+    return { readReceipts: this.readReceipts };
+  }
+  async edit(messageId: number, content: string) {
+    this.record('edit', messageId, content);
+    return { ...message({ id: messageId, seq: 1, senderId: this.userId, receiverId: 9, content }), editedAt: new Date().toISOString(), userSeq: 1 };
+  }
+  async react(messageId: number, emoji: string | null) {
+    this.record('react', messageId, emoji);
+    return { conversationId: 90, messageId, seq: 1, userId: this.userId, emoji, reactions: emoji ? [{ emoji, userIds: [this.userId] }] : [], userSeq: 1 };
+  }
+  async hide(messageId: number) {
+    this.record('hide', messageId);
+    return { conversationId: 90, messageId, seq: 1, userSeq: 1 };
+  }
+  async updateConversation(conversationId: number, settings: object) {
+    this.record('updateConversation', conversationId, settings);
+    return { conversationId, pinned: false, muted: false, archived: false, ...settings, userSeq: 1 };
+  }
+  async clearConversation(conversationId: number) {
+    this.record('clearConversation', conversationId);
+    return { conversationId, clearedUpToSeq: 999, userSeq: 1 };
+  }
+  async unmatch(conversationId: number) {
+    this.record('unmatch', conversationId);
+    return { conversationId, state: 'UNMATCHED' as const, userSeq: 1 };
+  }
+  async report(userId: number, reason: string, options: object = {}) {
+    this.record('report', userId, reason, options);
+    return { id: 1, reporterId: this.userId, userId, reason, status: 'OPEN', createdAt: new Date().toISOString() };
+  }
+  async search(q: string, options: object = {}) {
+    this.record('search', q, options);
+    return { items: [], nextBefore: null };
+  }
   async uploadMedia(_file: Blob, options: { onProgress?: (p: { loaded: number; total: number }) => void } = {}) {
     options.onProgress?.({ loaded: 50, total: 100 });
     options.onProgress?.({ loaded: 100, total: 100 });

@@ -1,4 +1,4 @@
-import type { Conversation, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
+import type { Conversation, ConversationChange, ConversationPage, ConversationSettingsBody, HideNotice, Message, PresenceChange, ReadReceipt, RecallNotice, TypingNotice } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -18,8 +18,14 @@ export interface ConversationView {
   lastSeq: number;
   unreadCount: number;
   myReadUpToSeq: number;
-  peerReadUpToSeq: number;
+  /** Null while either side keeps read receipts off: then no read ticks are shown. */
+  peerReadUpToSeq: number | null;
   typing: boolean;
+  pinned: boolean;
+  muted: boolean;
+  archived: boolean;
+  /** Messages up to this seq were cleared for me; the row stays out of the list until a newer one. */
+  clearedUpToSeq: number;
   /** The server knows no user with this id. */
   missing?: boolean;
 }
@@ -71,8 +77,12 @@ function fromConversation(c: Conversation): ConversationView {
     unreadCount: c.unreadCount,
     myReadUpToSeq: c.myReadUpToSeq,
     // Null while either side has read receipts off: then no message shows as read by the peer.
-    peerReadUpToSeq: c.peerReadUpToSeq ?? 0,
+    peerReadUpToSeq: c.peerReadUpToSeq,
     typing: false,
+    pinned: c.pinned,
+    muted: c.muted,
+    archived: c.archived,
+    clearedUpToSeq: 0,
   };
 }
 
@@ -80,6 +90,7 @@ function blank(peerId: number): ConversationView {
   return {
     id: null, peerId, peerName: null, avatarUrl: null, online: false, lastSeenAt: null, lastMessage: null,
     lastActivity: null, lastSeq: 0, unreadCount: 0, myReadUpToSeq: 0, peerReadUpToSeq: 0, typing: false,
+    pinned: false, muted: false, archived: false, clearedUpToSeq: 0,
   };
 }
 
@@ -97,10 +108,25 @@ export const useConversationsStore = defineStore('conversations', () => {
   const typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** Unread messages in conversations not loaded here (archived ones before the archived view is opened). */
+  const unlistedUnread = ref(0);
+  /** The "Archived" view is shown instead of the main list. */
+  const showingArchived = ref(false);
+  const archivedLoaded = ref(false);
+
+  /** A cleared conversation leaves the list until a newer message arrives (unless it is open). */
+  const listed = (c: ConversationView) => c.clearedUpToSeq === 0 || c.lastSeq > c.clearedUpToSeq || c.peerId === activePeerId.value;
+  const byActivity = (a: ConversationView, b: ConversationView) =>
+    (b.lastActivity ?? '').localeCompare(a.lastActivity ?? '') || b.peerId - a.peerId;
+  /** The main list: pinned first, then by last activity; archived ones left out. */
   const sorted = computed(() =>
-    Object.values(byPeer.value).sort((a, b) => (b.lastActivity ?? '').localeCompare(a.lastActivity ?? '') || b.peerId - a.peerId),
+    Object.values(byPeer.value)
+      .filter((c) => !c.archived && listed(c))
+      .sort((a, b) => Number(b.pinned) - Number(a.pinned) || byActivity(a, b)),
   );
-  const totalUnread = computed(() => Object.values(byPeer.value).reduce((n, c) => n + c.unreadCount, 0));
+  const archived = computed(() => Object.values(byPeer.value).filter((c) => c.archived && listed(c)).sort(byActivity));
+  /** Over every conversation, archived and muted ones included, as the server counts it. */
+  const totalUnread = computed(() => unlistedUnread.value + Object.values(byPeer.value).reduce((n, c) => n + c.unreadCount, 0));
   const active = computed(() => (activePeerId.value === null ? null : (byPeer.value[activePeerId.value] ?? null)));
 
   function reset(userId: number | null): void {
@@ -110,6 +136,9 @@ export const useConversationsStore = defineStore('conversations', () => {
     loaded.value = false;
     nextBefore.value = null;
     myId.value = userId;
+    unlistedUnread.value = 0;
+    showingArchived.value = false;
+    archivedLoaded.value = false;
     for (const timer of typingTimers.values()) clearTimeout(timer);
     typingTimers.clear();
     if (refreshTimer) clearTimeout(refreshTimer);
@@ -120,10 +149,34 @@ export const useConversationsStore = defineStore('conversations', () => {
   async function load(): Promise<void> {
     const client = chatClient();
     const [page, blocks] = await Promise.all([client.conversations({ limit: LIMITS.conversationsMaxLimit }), client.blockedUserIds().catch(() => [])]);
-    for (const c of page.items) mergeFromServer(c);
+    takePage(page);
     nextBefore.value = page.nextBefore;
     blocked.value = blocks;
     loaded.value = true;
+  }
+
+  /** Merges a list page; the server's unread total tells how much is unread outside the rows held. */
+  function takePage(page: ConversationPage): void {
+    for (const c of page.items) mergeFromServer(c);
+    const held = Object.values(byPeer.value).reduce((n, c) => n + c.unreadCount, 0);
+    unlistedUnread.value = Math.max(0, page.unreadTotal - held);
+  }
+
+  /** Loads the archived conversations (the "Archived" view). */
+  async function loadArchived(): Promise<void> {
+    let before: string | null = null;
+    do {
+      const page: ConversationPage = await chatClient().conversations({ archived: true, limit: LIMITS.conversationsMaxLimit, ...(before ? { before } : {}) });
+      takePage(page);
+      before = page.nextBefore;
+    } while (before);
+    archivedLoaded.value = true;
+  }
+
+  /** Switches between the main list and the "Archived" view. */
+  async function setShowingArchived(show: boolean): Promise<void> {
+    showingArchived.value = show;
+    if (show) await loadArchived();
   }
 
   /**
@@ -134,10 +187,13 @@ export const useConversationsStore = defineStore('conversations', () => {
     const local = byPeer.value[c.peer.id];
     const fresh = fromConversation(c);
     if (!local || fresh.lastSeq >= local.lastSeq) {
-      byPeer.value[c.peer.id] = { ...fresh, typing: local?.typing ?? false };
+      byPeer.value[c.peer.id] = { ...fresh, typing: local?.typing ?? false, clearedUpToSeq: local?.clearedUpToSeq ?? 0 };
       return;
     }
-    Object.assign(local, { id: fresh.id, peerName: fresh.peerName, avatarUrl: fresh.avatarUrl, online: fresh.online, lastSeenAt: fresh.lastSeenAt });
+    Object.assign(local, {
+      id: fresh.id, peerName: fresh.peerName, avatarUrl: fresh.avatarUrl, online: fresh.online, lastSeenAt: fresh.lastSeenAt,
+      pinned: fresh.pinned, muted: fresh.muted, archived: fresh.archived,
+    });
   }
 
   /** Reloads the list soon (a message from a peer we have no profile for yet). */
@@ -153,7 +209,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   async function loadMore(): Promise<void> {
     if (!nextBefore.value) return;
     const page = await chatClient().conversations({ limit: LIMITS.conversationsMaxLimit, before: nextBefore.value });
-    for (const c of page.items) mergeFromServer(c);
+    takePage(page);
     nextBefore.value = page.nextBefore;
   }
 
@@ -217,6 +273,8 @@ export const useConversationsStore = defineStore('conversations', () => {
       return false;
     }
     row.typing = false;
+    // A new message brings an archived conversation back, unless it is muted.
+    if (row.archived && !row.muted) row.archived = false;
     if (m.seq > row.myReadUpToSeq) {
       row.unreadCount++;
       return true;
@@ -230,9 +288,71 @@ export const useConversationsStore = defineStore('conversations', () => {
     if (r.readerId === myId.value) {
       row.myReadUpToSeq = Math.max(row.myReadUpToSeq, r.readUpToSeq);
       if (row.myReadUpToSeq >= row.lastSeq) row.unreadCount = 0;
-    } else {
+    } else if (row.peerReadUpToSeq !== null) {
       row.peerReadUpToSeq = Math.max(row.peerReadUpToSeq, r.readUpToSeq);
     }
+  }
+
+  /** An edited message: the preview follows when it is the last one. */
+  function applyEdit(m: Message): void {
+    const row = byConversationId(m.conversationId);
+    if (row?.lastMessage?.id === m.id) row.lastMessage = m;
+  }
+
+  /** A message hidden for me: the preview falls back to `previous` (the one before it, when loaded). */
+  function applyHide(n: HideNotice, previous: Message | null): void {
+    const row = byConversationId(n.conversationId);
+    if (row?.lastMessage?.id === n.messageId) row.lastMessage = previous;
+  }
+
+  /**
+   * My flags changed, the conversation was cleared for me, or it was unmatched (by either of us):
+   * an unmatched conversation leaves the list, and the chat closes if it was open.
+   */
+  function applyConversationChange(change: ConversationChange): void {
+    const row = byConversationId(change.conversationId);
+    if (!row) {
+      // A conversation not held (archived, not loaded yet): the list is reloaded to show it rightly.
+      if (change.archived === false || change.pinned !== undefined) scheduleRefresh();
+      return;
+    }
+    if (change.state === 'UNMATCHED') {
+      delete byPeer.value[row.peerId];
+      if (activePeerId.value === row.peerId) open(null);
+      return;
+    }
+    if (change.pinned !== undefined) row.pinned = change.pinned;
+    if (change.muted !== undefined) row.muted = change.muted;
+    if (change.archived !== undefined) row.archived = change.archived;
+    if (change.clearedUpToSeq !== undefined && change.clearedUpToSeq > row.clearedUpToSeq) {
+      row.clearedUpToSeq = change.clearedUpToSeq;
+      row.unreadCount = 0;
+      row.myReadUpToSeq = Math.max(row.myReadUpToSeq, change.clearedUpToSeq);
+      if (row.lastMessage && row.lastMessage.seq <= change.clearedUpToSeq) row.lastMessage = null;
+    }
+  }
+
+  /** Pins, mutes or archives the conversation with `peerId` (mine only). */
+  async function updateFlags(peerId: number, settings: ConversationSettingsBody): Promise<void> {
+    const row = byPeer.value[peerId];
+    if (!row || row.id === null) return;
+    const change = await chatClient().updateConversation(row.id, settings);
+    applyConversationChange(change);
+  }
+
+  /** Clears the conversation with `peerId` for me. */
+  async function clear(peerId: number): Promise<void> {
+    const row = byPeer.value[peerId];
+    if (!row || row.id === null) return;
+    applyConversationChange(await chatClient().clearConversation(row.id));
+  }
+
+  /** Ends the conversation with `peerId` for both of us. */
+  async function unmatch(peerId: number): Promise<void> {
+    const row = byPeer.value[peerId];
+    if (!row || row.id === null) return;
+    await chatClient().unmatch(row.id);
+    applyConversationChange({ conversationId: row.id, state: 'UNMATCHED' });
   }
 
   function applyRecall(n: RecallNotice): void {
@@ -290,8 +410,9 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   return {
-    byPeer, activePeerId, blocked, loaded, nextBefore, myId, sorted, totalUnread, active,
-    reset, load, loadMore, open, restoreOpenChat, peerOf, applyMessage, applyRead, applyRecall, applyPresence, applyTyping,
-    markRead, refreshPresence, block, unblock,
+    byPeer, activePeerId, blocked, loaded, nextBefore, myId, sorted, archived, totalUnread, active, showingArchived, archivedLoaded,
+    reset, load, loadMore, loadArchived, setShowingArchived, open, restoreOpenChat, peerOf, byConversationId,
+    applyMessage, applyRead, applyRecall, applyPresence, applyTyping, applyEdit, applyHide, applyConversationChange,
+    markRead, refreshPresence, block, unblock, updateFlags, clear, unmatch,
   };
 });

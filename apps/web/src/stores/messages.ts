@@ -1,8 +1,8 @@
-import type { ExchangeAnswer, ExchangeKind, Message, RecallNotice } from '@parley/protocol';
+import type { ExchangeAnswer, ExchangeKind, HideNotice, Message, ReactionNotice, RecallNotice, ReportReason } from '@parley/protocol';
 import { LIMITS } from '@parley/protocol';
 import type { OutboxItem } from '@parley/sdk';
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { nextTick, ref } from 'vue';
 import { chatClient } from '../chat-client.js';
 import { useConversationsStore } from './conversations.js';
 
@@ -33,6 +33,16 @@ export type TimelineEntry =
 
 let uploadCounter = 0;
 
+/** Refusals that repeating cannot fix: the text goes back to the composer so the user can change it. */
+const FINAL_SEND_REFUSALS = new Set(['CONTENT_REJECTED', 'AWAITING_REPLY', 'USER_MUTED']);
+
+/** What the UI reports as an error: the server's code and, for refused content, the rule. */
+export interface ShownError {
+  code: string;
+  message: string;
+  reason?: string;
+}
+
 /**
  * Messages per peer, the outbox view (sending / failed bubbles), uploads in progress, and the
  * data revealed by accepted exchanges. Every message appears once: threads are keyed by id.
@@ -42,7 +52,18 @@ export const useMessagesStore = defineStore('messages', () => {
   const pending = ref<Record<string, OutboxItem>>({});
   const uploads = ref<Record<string, UploadView>>({});
   const exchanges = ref<Record<number, ExchangeAnswer>>({});
-  const lastError = ref<{ code: string; message: string } | null>(null);
+  const lastError = ref<ShownError | null>(null);
+  /** A short confirmation ("Report sent") shown like an error, but polite. */
+  const notice = ref<string | null>(null);
+  /** The message the composer of each chat quotes. */
+  const replyingTo = ref<Record<number, Message>>({});
+  /** My message the composer of each chat is editing. */
+  const editing = ref<Record<number, Message>>({});
+  /** Refused texts given back to each chat's composer. */
+  const returnedText = ref<Record<number, string>>({});
+  /** The message to scroll to and mark (a search hit, a quoted original); `nonce` repeats a jump. */
+  const focus = ref<{ peerId: number; messageId: number; nonce: number } | null>(null);
+  let focusCounter = 0;
 
   function reset(): void {
     threads.value = {};
@@ -50,6 +71,11 @@ export const useMessagesStore = defineStore('messages', () => {
     uploads.value = {};
     exchanges.value = {};
     lastError.value = null;
+    notice.value = null;
+    replyingTo.value = {};
+    editing.value = {};
+    returnedText.value = {};
+    focus.value = null;
   }
 
   function thread(peerId: number): Thread {
@@ -64,18 +90,27 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   /** Loads the latest page of the chat with `peerId` (once). */
-  async function loadLatest(peerId: number): Promise<void> {
+  const latestLoads = new Map<number, Promise<void>>();
+  function loadLatest(peerId: number): Promise<void> {
     const t = thread(peerId);
-    if (t.loaded || t.loading) return;
-    t.loading = true;
-    try {
-      const page = await chatClient().history(peerId, { limit: 30 });
-      merge(peerId, page.items);
-      t.hasMore = page.hasMore;
-      t.loaded = true;
-    } finally {
-      t.loading = false;
+    if (t.loaded) return Promise.resolve();
+    let load = latestLoads.get(peerId);
+    if (!load) {
+      t.loading = true;
+      load = (async () => {
+        try {
+          const page = await chatClient().history(peerId, { limit: 30 });
+          merge(peerId, page.items);
+          t.hasMore = page.hasMore;
+          t.loaded = true;
+        } finally {
+          t.loading = false;
+          latestLoads.delete(peerId);
+        }
+      })();
+      latestLoads.set(peerId, load);
     }
+    return load;
   }
 
   /** Loads the page before the oldest loaded message (upward infinite scroll). */
@@ -128,6 +163,51 @@ export const useMessagesStore = defineStore('messages', () => {
       m.status = 'RECALLED';
       m.content = '';
     }
+    // Replies quoting it lose the quoted words too.
+    for (const t of Object.values(threads.value)) {
+      for (const r of t.items) if (r.replyTo?.id === n.messageId) r.replyTo = { ...r.replyTo, preview: '' };
+    }
+  }
+
+  /** An edit (mine from any device, or the peer's): the whole message as it is now. */
+  function applyEdit(edited: Message): void {
+    for (const t of Object.values(threads.value)) {
+      const at = t.items.findIndex((m) => m.id === edited.id);
+      if (at >= 0) t.items[at] = edited;
+    }
+  }
+
+  function applyReaction(n: ReactionNotice): void {
+    const m = findMessage(n.messageId);
+    if (m) m.reactions = n.reactions;
+  }
+
+  /** A message deleted for me; returns the message before it (the new preview), when loaded. */
+  function applyHide(n: HideNotice): Message | null {
+    for (const t of Object.values(threads.value)) {
+      const at = t.items.findIndex((m) => m.id === n.messageId);
+      if (at >= 0) {
+        t.items.splice(at, 1);
+        return t.items[at - 1] ?? null;
+      }
+    }
+    return null;
+  }
+
+  /** The chat with `peerId` was cleared for me up to `upToSeq`. */
+  function applyClear(peerId: number, upToSeq: number): void {
+    const t = threads.value[peerId];
+    if (t) {
+      t.items = t.items.filter((m) => m.seq > upToSeq);
+      t.hasMore = false;
+    }
+  }
+
+  /** The chat with `peerId` was unmatched: nothing of it stays. */
+  function forget(peerId: number): void {
+    delete threads.value[peerId];
+    delete replyingTo.value[peerId];
+    delete editing.value[peerId];
   }
 
   function applyExchange(answer: ExchangeAnswer): void {
@@ -138,6 +218,17 @@ export const useMessagesStore = defineStore('messages', () => {
 
   /** An outbox change: `sent` turns the bubble into the stored message. */
   function applyOutbox(item: OutboxItem): void {
+    if (item.state === 'failed' && item.error && FINAL_SEND_REFUSALS.has(item.error.code)) {
+      // Say why, and give the text back to the composer instead of leaving a dead bubble.
+      lastError.value = { code: item.error.code, message: item.error.message, ...(item.error.reason ? { reason: item.error.reason } : {}) };
+      if (item.body.messageType === 'TEXT') {
+        const peerId = item.body.receiverId;
+        returnedText.value[peerId] = returnedText.value[peerId] ? `${returnedText.value[peerId]}\n${item.body.content}` : item.body.content;
+        chatClient().discard(item.clientMsgId);
+        delete pending.value[item.clientMsgId];
+        return;
+      }
+    }
     if (item.state === 'sent') {
       delete pending.value[item.clientMsgId];
       if (item.message) {
@@ -167,20 +258,104 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   function report(error: unknown): void {
-    const e = error as { code?: string; message?: string };
-    lastError.value = { code: e.code ?? 'INTERNAL', message: e.message ?? String(error) };
+    const e = error as { code?: string; message?: string; reason?: string };
+    lastError.value = { code: e.code ?? 'INTERNAL', message: e.message ?? String(error), ...(e.reason ? { reason: e.reason } : {}) };
   }
 
+  /** Sends a text, quoting the message the composer replies to (if any). */
   async function sendText(peerId: number, text: string): Promise<boolean> {
     if (!text.trim()) return false;
+    const quoted = replyingTo.value[peerId];
     try {
-      await chatClient().send({ receiverId: peerId, messageType: 'TEXT', content: text });
+      await chatClient().send({ receiverId: peerId, messageType: 'TEXT', content: text, ...(quoted ? { replyToId: quoted.id } : {}) });
+      delete replyingTo.value[peerId];
       chatClient().setTyping(peerId, false);
       return true;
     } catch (error) {
       report(error);
       return false;
     }
+  }
+
+  /** Takes the text given back after a refusal (once). */
+  function takeReturnedText(peerId: number): string | null {
+    const text = returnedText.value[peerId] ?? null;
+    delete returnedText.value[peerId];
+    return text;
+  }
+
+  function startReply(peerId: number, m: Message): void {
+    delete editing.value[peerId];
+    replyingTo.value[peerId] = m;
+  }
+
+  function startEdit(peerId: number, m: Message): void {
+    delete replyingTo.value[peerId];
+    editing.value[peerId] = m;
+  }
+
+  /** Saves an edit of my text; false (with the error shown) when the server refused it. */
+  async function saveEdit(peerId: number, content: string): Promise<boolean> {
+    const target = editing.value[peerId];
+    if (!target || !content.trim()) return false;
+    try {
+      if (content !== target.content) applyEdit(await chatClient().edit(target.id, content));
+      delete editing.value[peerId];
+      return true;
+    } catch (error) {
+      report(error);
+      return false;
+    }
+  }
+
+  /** Sets my reaction (or takes it back with null). */
+  async function react(messageId: number, emoji: string | null): Promise<void> {
+    try {
+      applyReaction(await chatClient().react(messageId, emoji));
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  /** Deletes a message for me (on my devices only). */
+  async function hide(messageId: number): Promise<void> {
+    try {
+      const notice = await chatClient().hide(messageId);
+      useConversationsStore().applyHide(notice, applyHide(notice));
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  /** Reports the peer, with the messages the user picked as evidence. */
+  async function reportUser(peerId: number, reason: ReportReason, messageIds: number[], note: string): Promise<boolean> {
+    try {
+      await chatClient().report(peerId, reason, { ...(messageIds.length ? { messageIds } : {}), ...(note.trim() ? { note: note.trim() } : {}) });
+      return true;
+    } catch (error) {
+      report(error);
+      return false;
+    }
+  }
+
+  /**
+   * Opens the chat at message `messageId` (seq `seq`): older pages are loaded until it is in the
+   * thread, then the list scrolls to it and marks it.
+   */
+  async function jumpTo(peerId: number, messageId: number, seq: number): Promise<void> {
+    await loadLatest(peerId);
+    const t = thread(peerId);
+    while (t.hasMore && (t.items[0]?.seq ?? 0) > seq) {
+      const oldest = t.items[0];
+      if (!oldest) break;
+      const page = await chatClient().olderHistory(peerId, oldest.seq, LIMITS.historyMaxLimit);
+      merge(peerId, page.items);
+      t.hasMore = page.hasMore;
+      if (!page.items.length) break;
+    }
+    // The chat opened with this jump renders first, so that its list sees the focus change.
+    await nextTick();
+    focus.value = { peerId, messageId, nonce: ++focusCounter };
   }
 
   async function sendSticker(peerId: number, code: string): Promise<void> {
@@ -267,9 +442,10 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   return {
-    threads, pending, uploads, exchanges, lastError,
+    threads, pending, uploads, exchanges, lastError, notice, replyingTo, editing, returnedText, focus,
     reset, thread, loadLatest, loadOlder, applyMessage, applyRecall, applyExchange, applyOutbox, restorePending, timeline,
+    applyEdit, applyReaction, applyHide, applyClear, forget,
     sendText, sendSticker, sendImage, retryUpload, discardUpload, retry, discard, recall, requestExchange, respondExchange,
-    setTyping, report, findMessage,
+    setTyping, report, findMessage, takeReturnedText, startReply, startEdit, saveEdit, react, hide, reportUser, jumpTo,
   };
 });

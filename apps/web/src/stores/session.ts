@@ -12,6 +12,7 @@ import { previewOf, peerLabel } from '../format.js';
 import { askNotificationPermission, notify, pageHidden } from '../notifier.js';
 import { useConversationsStore } from './conversations.js';
 import { useMessagesStore } from './messages.js';
+import { useSearchStore } from './search.js';
 import { useSettingsStore } from './settings.js';
 
 const SESSION_KEY = 'parley-session';
@@ -45,6 +46,10 @@ export const useSessionStore = defineStore('session', () => {
   /** The browser's own view of the network (`online` / `offline` events). */
   const networkOnline = ref(typeof navigator === 'undefined' ? true : navigator.onLine !== false);
   const authProblem = ref<AuthProblem | null>(null);
+  /** Set when an operator banned this user: the client stopped reconnecting; the text says why. */
+  const banned = ref<string | null>(null);
+  /** Whether I share read receipts (reciprocal: off, I neither send nor see them). */
+  const readReceipts = ref(true);
   /** Connected and on the network: only then are presence and "sending" states true. */
   const live = computed(() => connection.value === 'connected' && networkOnline.value);
   let unsubscribe: (() => void)[] = [];
@@ -166,12 +171,23 @@ export const useSessionStore = defineStore('session', () => {
     messages.reset();
     user.value = who;
     wire(client);
-    await conversations.load();
+    try {
+      await conversations.load();
+    } catch (e) {
+      // A banned user is told why instead of seeing a sign-in error.
+      if ((e as { code?: string }).code !== 'USER_BANNED') throw e;
+      banned.value = (e as Error).message;
+      return;
+    }
     conversations.restoreOpenChat();
     await messages.restorePending();
     void chatClient()
       .me()
       .then((p) => (profile.value = p))
+      .catch(() => undefined);
+    void chatClient()
+      .settings()
+      .then((s) => (readReceipts.value = s.readReceipts))
       .catch(() => undefined);
     void client.connect().catch(() => undefined);
   }
@@ -187,6 +203,19 @@ export const useSessionStore = defineStore('session', () => {
         conversations.applyRecall(n);
       }),
       client.on('exchange', (a) => messages.applyExchange(a)),
+      client.on('edit', (m) => {
+        messages.applyEdit(m);
+        conversations.applyEdit(m);
+      }),
+      client.on('reaction', (r) => messages.applyReaction(r)),
+      client.on('hide', (h) => conversations.applyHide(h, messages.applyHide(h))),
+      client.on('conversation', (c) => {
+        const row = conversations.byConversationId(c.conversationId);
+        if (row && c.state === 'UNMATCHED') messages.forget(row.peerId);
+        else if (row && c.clearedUpToSeq !== undefined) messages.applyClear(row.peerId, c.clearedUpToSeq);
+        conversations.applyConversationChange(c);
+      }),
+      client.on('banned', (e) => (banned.value = e.message)),
       client.on('typing', (t) => conversations.applyTyping(t)),
       client.on('presence', (p) => conversations.applyPresence(p)),
       client.on('outbox', (item) => messages.applyOutbox(item)),
@@ -220,6 +249,12 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** Turns read receipts on or off; the list is reloaded since the peers' read marks change with it. */
+  async function setReadReceipts(on: boolean): Promise<void> {
+    readReceipts.value = (await chatClient().updateSettings({ readReceipts: on })).readReceipts;
+    await useConversationsStore().load();
+  }
+
   /** Saves my profile (name, WeChat id and photos used by exchanges). */
   async function saveProfile(update: { name?: string; wechatId?: string | null; photoUrls?: string[] }): Promise<void> {
     profile.value = await chatClient().updateMe(update);
@@ -243,9 +278,12 @@ export const useSessionStore = defineStore('session', () => {
     }
     user.value = null;
     profile.value = null;
+    banned.value = null;
+    readReceipts.value = true;
     connection.value = 'idle';
     useConversationsStore().reset(null);
     useMessagesStore().reset();
+    useSearchStore().reset();
   }
 
   /** Reconnect at once (e.g. the browser came back online). */
@@ -262,8 +300,8 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   return {
-    devAuth, user, profile, signingIn, error, connection, networkOnline, live, authProblem,
-    init, signIn, signInWithToken, start, saveProfile, signOut, reconnectNow, setNetworkOnline,
+    devAuth, user, profile, signingIn, error, connection, networkOnline, live, authProblem, banned, readReceipts,
+    init, signIn, signInWithToken, start, saveProfile, setReadReceipts, signOut, reconnectNow, setNetworkOnline,
   };
 });
 
