@@ -91,9 +91,13 @@ export class ChatCache {
   /** Applies one change of the update log. Each apply is idempotent, so a repeat changes nothing. */
   apply(event: SyncEvent): void {
     switch (event.type) {
-      case 'message':
+      case 'message': {
+        // As on the server: a new message brings an archived conversation back unless it is muted.
+        const row = this.conversationRows.get(event.data.conversationId);
+        if (row?.archived && !row.muted && !this.message(event.data.id)) row.archived = false;
         this.put(event.data);
         return;
+      }
       case 'read': {
         const { conversationId, readerId, readUpToSeq } = event.data;
         for (const m of this.byConversation.get(conversationId)?.values() ?? []) {

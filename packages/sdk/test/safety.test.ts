@@ -119,6 +119,19 @@ describe('ChatCache', () => {
     expect(cache.conversationIds()).toEqual([]);
   });
 
+  it('brings an archived conversation back with a new message unless it is muted, as the server does; a repeat changes nothing', () => {
+    const cache = new ChatCache();
+    cache.apply({ userSeq: 1, type: 'message', data: message(11, 1) });
+    cache.apply({ userSeq: 2, type: 'conversation', data: { conversationId: 5, archived: true } });
+    cache.apply({ userSeq: 1, type: 'message', data: message(11, 1) });
+    expect(cache.conversation(5)).toMatchObject({ archived: true });
+    cache.apply({ userSeq: 3, type: 'message', data: message(12, 2, 2, 1) });
+    expect(cache.conversation(5)).toMatchObject({ archived: false });
+    cache.apply({ userSeq: 4, type: 'conversation', data: { conversationId: 5, archived: true, muted: true } });
+    cache.apply({ userSeq: 5, type: 'message', data: message(13, 3, 2, 1) });
+    expect(cache.conversation(5)).toMatchObject({ archived: true, muted: true });
+  });
+
   it('ignores an edit of a message it never loaded, so the history keeps no holes', () => {
     const cache = new ChatCache();
     cache.loadHistory([message(20, 9)]);
