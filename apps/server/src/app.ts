@@ -12,6 +12,8 @@ import { buildHttp } from './http/build-http.js';
 import { FileTypeMediaInspector } from './media/file-type-inspector.js';
 import { createLogger, type LoggerSetting } from './logger.js';
 import { Metrics, type BackendCheck } from './metrics.js';
+import { pushChannels } from './notifications/push-channels.js';
+import { buildOutbox } from './outbox-composition.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import { createRealtimeBackends, type RealtimeBackends } from './realtime/realtime-backends.js';
 import { buildSendSafety } from './send-safety-composition.js';
@@ -38,8 +40,8 @@ import { UserSettingsService } from './services/user-settings-service.js';
 import { DirectoryBlobStore, MemoryBlobStore } from './storage/blob-store.js';
 import { openDatabase } from './storage/open-database.js';
 import { PostgresBlockStore } from './storage/postgres-block-store.js';
-import { PostgresConversationAudit } from './storage/postgres-conversation-audit.js';
 import { PostgresConversationStateStore } from './storage/postgres-conversation-state-store.js';
+import { PostgresConversationAudit } from './storage/postgres-conversation-audit.js';
 import { PostgresConversationStore } from './storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from './storage/postgres-media-store.js';
 import { PostgresMessageEditStore } from './storage/postgres-message-edit-store.js';
@@ -93,10 +95,11 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
   const conversations = new PostgresConversationStore(db);
   const conversationState = new PostgresConversationStateStore(db);
   const sendSafety = await buildSendSafety({ config, db, clock, logger });
-  const messages = new PostgresMessageStore(db, sendSafety.strangerLimits);
-  const blocks = new PostgresBlockStore(db);
   const wechatPush = new PostgresWeChatPushStore(db);
   const webPush = new PostgresWebPushStore(db);
+  const outbox = buildOutbox({ config, db, metrics, logger, pushChannels: pushChannels(config.push, { wechat: wechatPush, webPush, clock, requestTimeoutMs: config.outbox.requestTimeoutMs }) });
+  const messages = new PostgresMessageStore(db, sendSafety.strangerLimits, outbox.send);
+  const blocks = new PostgresBlockStore(db);
   const blobs = config.dataDir === 'memory://' ? new MemoryBlobStore() : new DirectoryBlobStore(join(config.dataDir, 'media'));
   const mediaStore = new PostgresMediaStore(db, blobs);
   const mediaUrl = (key: string) => `${config.publicUrl ? config.publicUrl.replace(/\/$/, '') : ''}/media/${key}`;
@@ -117,13 +120,14 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     mediaUrl,
     batch: { maxBatch: config.writeBatchMax, concurrency: config.writeConcurrency },
     onBatchCommitted: (size) => metrics.sendBatchSize.observe(size),
+    offlineReach: outbox.offlineReach(realtime.presence),
     screening: sendSafety.screening,
     hook: sendSafety.hook,
     onHookUnanswered: sendSafety.onHookUnanswered,
     visibility: conversationState,
   });
   const presence = new PresenceService({ presence: realtime.presence, conversations, users, delivery, clock, scope: config.presenceScope });
-  const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger });
+  const safety = buildSafetyServices({ config, db, bus: realtime.bus, registry, clock, delivery, conversations, metrics, logger, events: outbox.events });
   registry.onLifecycle({
     firstSessionOpened: async (userId) => {
       await realtime.bus.watchUser(userId);
@@ -151,7 +155,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     conversationState: new ConversationStateService({ state: conversationState, conversations, delivery }),
     edits: new MessageEditService({
       messages,
-      edits: new PostgresMessageEditStore(db),
+      edits: new PostgresMessageEditStore(db, outbox.events),
       blocks,
       budget,
       delivery,
@@ -169,13 +173,14 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     settings: new UserSettingsService({ settings }),
     media,
     admin: new AdminService({ conversations, users, audit: new PostgresConversationAudit(db) }),
+    notifications: outbox.queries,
+    moderationWords: sendSafety.words,
+    ...safety,
     push: new PushRegistrationService({
       wechat: wechatPush,
       webPush,
       settings: { wechatTemplateId: config.push.wechat?.templateId ?? null, wechatOfficialAccount: config.push.wechatOa !== null, webPushPublicKey: config.push.webPush?.publicKey ?? null },
     }),
-    moderationWords: sendSafety.words,
-    ...safety,
   };
 
   const hs256Secret = config.jwt.secret ? new TextEncoder().encode(config.jwt.secret) : null;
@@ -202,6 +207,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
     isDraining: () => draining,
     logger,
   });
+  outbox.worker.start();
   media.startSweeping(config.media.sweepIntervalMs, (error) => http.log.error({ err: error }, 'deleting unused media failed'));
   if (config.devAuth) http.log.warn('development sign-in is ON (POST /auth/dev-token): anyone can act as any user. Set JWT_SECRET or JWT_JWKS_URL for production.');
 
@@ -222,6 +228,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       // database and the bus, so it must finish now, not race the pool's end below.
       await registry.removeAll();
       await messaging.drain();
+      await outbox.worker.stop();
       sendSafety.words.stop();
       services.typing.close();
       await media.stopSweeping();

@@ -9,6 +9,11 @@ export interface NewMessage {
   content: string;
   extra: Record<string, unknown> | null;
   clientMsgId: string | null;
+  /**
+   * The receiver had no live connection on any node when the batch was written: the store
+   * records an offline notification with the message (unless the receiver muted the conversation).
+   */
+  notifyReceiver?: boolean;
 }
 
 /** The per-user log positions (`userSeq`) a stored change took, replayed by `GET /sync`. */

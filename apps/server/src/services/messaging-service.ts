@@ -6,6 +6,8 @@ import { withReply } from '../domain/reply-snapshot.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConversationStore } from '../ports/conversation-store.js';
 import type { MediaStore } from '../ports/media-store.js';
+import type { PresenceState, PresenceStore } from '../ports/presence-store.js';
+import { isNotifiable } from '../domain/notification-rules.js';
 import type { MessageStore, NewMessage, SendOutcome, SendRejection } from '../ports/message-store.js';
 import type { SendHook } from '../ports/send-hook.js';
 import type { UserSettingsStore } from '../ports/user-settings-store.js';
@@ -58,6 +60,11 @@ export interface MessagingDeps {
   batch: { maxBatch: number; concurrency: number };
   /** Observes the size of each committed send batch (metrics). */
   onBatchCommitted?: (size: number) => void;
+  /**
+   * With a notification channel enabled: who is online on any node, so that a message to a
+   * receiver who is not gets an offline notification written with it. Absent, none is written.
+   */
+  offlineReach?: { presence: PresenceStore; onLookupFailed: (error: unknown) => void };
   /** The contact guard and word filter of TEXT content; absent, content is stored as the rules allow it. */
   screening?: ContentScreening;
   /** What each user still sees of their conversations: a reply may quote only such a message. */
@@ -97,7 +104,8 @@ export class MessagingService {
    * One transaction for the batch; should it fail as a whole (a poison item the checks missed),
    * each item is retried alone so that only the bad one fails. An outage fails them all at once.
    */
-  private async writeBatch(items: NewMessage[]): Promise<PromiseSettledResult<SendOutcome>[]> {
+  private async writeBatch(batch: NewMessage[]): Promise<PromiseSettledResult<SendOutcome>[]> {
+    const items = await this.markOfflineReceivers(batch);
     try {
       const outcomes = await this.deps.messages.appendBatch(items);
       this.deps.onBatchCommitted?.(items.length);
@@ -117,6 +125,24 @@ export class MessagingService {
       }
       return settled;
     }
+  }
+
+  /**
+   * Marks the items whose receiver has no live connection anywhere as the batch is written (the
+   * store then records their notifications in the same transaction). Presence that cannot be
+   * read marks none: a missed notification is repaired by the next visit, a failed send is not.
+   */
+  private async markOfflineReceivers(items: NewMessage[]): Promise<NewMessage[]> {
+    const reach = this.deps.offlineReach;
+    if (!reach) return items;
+    let states: Map<number, PresenceState>;
+    try {
+      states = await reach.presence.lookup([...new Set(items.map((i) => i.receiverId))]);
+    } catch (error) {
+      reach.onLookupFailed(error);
+      return items;
+    }
+    return items.map((item) => ({ ...item, notifyReceiver: isNotifiable(item.messageType, states.get(item.receiverId)?.online ?? false) }));
   }
 
   /** `onCommitted` runs once the message is durable, before it is published (send latency metrics). */
@@ -200,14 +226,8 @@ export class MessagingService {
     // A reply's quote is taken now and travels inside extra (see domain/reply-snapshot.ts).
     const replyTo = command.replyToId ? await replySnapshotFor(this.deps, senderId, command.receiverId, command.replyToId) : null;
     extra = withReply(extra, replyTo);
-    return {
-      senderId,
-      receiverId: command.receiverId,
-      messageType: command.messageType,
-      content,
-      extra,
-      clientMsgId,
-    };
+    const message: NewMessage = { senderId, receiverId: command.receiverId, messageType: command.messageType, content, extra, clientMsgId };
+    return { kind: 'new', message: this.deps.hook ? await this.reviewByHook(message, this.deps.hook) : message };
   }
 
   /**

@@ -6,12 +6,13 @@ import type { MessageQueries } from './message-queries.js';
 import type { MessageEditService } from './message-edits.js';
 import type { MessageSearchService } from './message-search-service.js';
 import type { MessagingService } from './messaging-service.js';
+import type { NotificationQueries } from './notification-queries.js';
 import type { ModerationWords } from './moderation-words.js';
 import type { PresenceService } from './presence-service.js';
-import type { PushRegistrationService } from './push-registration-service.js';
 import type { ReportService } from './report-service.js';
 import type { RestrictionService } from './restriction-service.js';
 import type { UnmatchService } from './unmatch-service.js';
+import type { PushRegistrationService } from './push-registration-service.js';
 import type { TypingService } from './typing-service.js';
 import type { UserService } from './user-service.js';
 import type { UserSettingsService } from './user-settings-service.js';
@@ -36,8 +37,8 @@ export interface Services {
   settings: UserSettingsService;
   media: MediaService;
   admin: AdminService;
-  /** Where offline users are reached: WeChat openIds and grants, Web Push subscriptions. */
-  push: PushRegistrationService;
+  /** The notification outbox as operators see it. */
+  notifications: NotificationQueries;
   /** The moderation word lists (admin API). */
   moderationWords: ModerationWords;
   /** Reports about conversation peers and the operator's queue. */
@@ -45,4 +46,6 @@ export interface Services {
   /** Mute and ban. */
   restrictions: RestrictionService;
   unmatches: UnmatchService;
+  /** Where offline users are reached: WeChat openIds and grants, Web Push subscriptions. */
+  push: PushRegistrationService;
 }

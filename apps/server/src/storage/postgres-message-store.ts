@@ -22,6 +22,7 @@ import { visibleTo } from './message-visibility.js';
 import { appendUpdates, insertMessages, lockConversations } from './write-path.js';
 import { lockProfiles } from './postgres-user-store.js';
 import { assertStrangerLimits } from './stranger-limits.js';
+import { messageCreatedData, SEND_OUTBOX_OFF, withSendOutbox, type SendOutboxSettings } from './send-outbox.js';
 
 
 const seqMap = (pairs: [number, number][]): Map<number, number> => new Map(pairs);
@@ -41,7 +42,14 @@ export class PostgresMessageStore implements MessageStore {
   constructor(
     private readonly db: SqlClient,
     private readonly strangerLimits: StrangerLimits = NO_STRANGER_LIMITS,
+    private readonly outbox: SendOutboxSettings = SEND_OUTBOX_OFF,
   ) {}
+
+  /** The append statement with this deployment's outbox rows in it: one statement, one transaction. */
+  private queryWithOutbox(items: readonly NewMessage[], append: string, params: unknown[]): Promise<AppendedRow[]> {
+    const statement = withSendOutbox(this.outbox, append, params, items);
+    return this.db.query<AppendedRow>(statement.text, statement.params);
+  }
 
   async appendBatch(items: readonly NewMessage[]): Promise<SendOutcome[]> {
     if (items.length === 0) return [];
@@ -75,7 +83,8 @@ export class PostgresMessageStore implements MessageStore {
       if (key !== null) firstInBatch.set(key, index);
       sent.push({ item, index });
     });
-    const rows = await this.db.query<AppendedRow>(
+    const rows = await this.queryWithOutbox(
+      sent.map(({ item }) => item),
       `SELECT idx, outcome, sender_user_seq, receiver_user_seq, retry_after_ms, ${NEW_MESSAGE_COLUMNS}
        FROM parley_append_messages($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int4, $8::int4)`,
       [
@@ -183,6 +192,7 @@ export class PostgresMessageStore implements MessageStore {
         { userId: readerId, kind: 'read', messageId: null, data: receipt },
         ...(toPeer ? [{ userId: peerId, kind: 'read' as const, messageId: null, data: receipt }] : []),
       ]);
+      await this.outbox.events.append(tx, [{ event: 'conversation.read', conversationId, data: receipt }]);
       return {
         readUpToSeq: target,
         unreadCount,
@@ -220,6 +230,7 @@ export class PostgresMessageStore implements MessageStore {
         { userId: senderId, kind: 'recall', messageId, data: notice },
         { userId: receiverId, kind: 'recall', messageId, data: notice },
       ]);
+      await this.outbox.events.append(tx, [{ event: 'message.recalled', conversationId: notice.conversationId, data: { ...notice, senderId, receiverId } }]);
       return {
         kind: 'recalled',
         message: toMessage(updated!, senderId),
@@ -246,6 +257,7 @@ export class PostgresMessageStore implements MessageStore {
       const [written] = await insertMessages(tx, conversations, [
         { senderId: requesterId, receiverId, messageType: REQUEST_TYPE[kind], content: '', extra: { exchangeStatus: 'PENDING' }, clientMsgId: null },
       ]);
+      await this.outbox.events.append(tx, [{ event: 'message.created', conversationId: conversation.id, data: messageCreatedData(written!.row) }]);
       return {
         kind: 'created',
         message: toMessage(written!.row, requesterId),
@@ -286,6 +298,15 @@ export class PostgresMessageStore implements MessageStore {
       const [requesterSeq, responderSeq] = await appendUpdates(tx, [
         { userId: requesterId, kind: 'exchange', messageId: response.requestId, data: exchangeAnswerFor(requesterId, answered) },
         { userId: responderId, kind: 'exchange', messageId: response.requestId, data: exchangeAnswerFor(responderId, answered) },
+      ]);
+      const conversationId = Number(request.conversation_id);
+      await this.outbox.events.append(tx, [
+        { event: 'message.created', conversationId, data: messageCreatedData(written!.row) },
+        {
+          event: 'exchange.answered',
+          conversationId,
+          data: { conversationId, requestId: response.requestId, requesterId, responderId, kind: exchangeKind, accepted: accept },
+        },
       ]);
       return {
         kind: 'answered',
