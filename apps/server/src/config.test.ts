@@ -240,3 +240,40 @@ describe('push channel settings', () => {
     expect(configError(env).message).toContain(name);
   });
 });
+
+describe('the outbox settings', () => {
+  it('are off by default, with a 2 s coalescing window, sender previews and a week of retention', () => {
+    expect(loadConfig({}).outbox).toEqual({
+      webhook: null,
+      events: null,
+      coalesceMs: 2000,
+      preview: 'sender',
+      retentionMs: 7 * 24 * 3_600_000,
+      pollMs: 500,
+      requestTimeoutMs: 10_000,
+    });
+  });
+
+  it('sign events with the webhook secret unless they have their own, and send the events asked for', () => {
+    const outbox = loadConfig({
+      PARLEY_WEBHOOK_URL: 'https://push.example.com/hook',
+      PARLEY_WEBHOOK_SECRET: 'shared',
+      PARLEY_EVENTS_URL: 'https://app.example.com/events',
+      PARLEY_EVENTS: ' message.created, conversation.read ,message.created',
+      PARLEY_PUSH_PREVIEW: 'full',
+    }).outbox;
+    expect(outbox.webhook).toEqual({ url: 'https://push.example.com/hook', secret: 'shared' });
+    expect(outbox.events).toEqual({ url: 'https://app.example.com/events', secret: 'shared', names: ['message.created', 'conversation.read'] });
+    expect(outbox.preview).toBe('full');
+    expect(loadConfig({ PARLEY_EVENTS_URL: 'https://app.example.com/events', PARLEY_EVENTS_SECRET: 'own' }).outbox.events?.names).toHaveLength(8);
+  });
+
+  it.each([
+    [{ PARLEY_EVENTS: 'message.created,message.deleted' }, 'PARLEY_EVENTS'],
+    [{ PARLEY_PUSH_PREVIEW: 'everything' }, 'PARLEY_PUSH_PREVIEW'],
+    [{ PARLEY_WEBHOOK_URL: 'ftp://example.com' }, 'PARLEY_WEBHOOK_URL'],
+    [{ PARLEY_PUSH_COALESCE_MS: '-1' }, 'PARLEY_PUSH_COALESCE_MS'],
+  ])('refuse a bad value %#, naming %s', (env, name) => {
+    expect(configError(env).message).toContain(name);
+  });
+});
