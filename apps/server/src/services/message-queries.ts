@@ -110,10 +110,14 @@ export class MessageQueries {
 
   async sync(userId: number, since: number, limit?: number): Promise<SyncPage> {
     const page = await this.deps.updates.since(userId, since, limit ?? LIMITS.syncDefaultLimit);
-    const senders = page.events.flatMap((e) => (e.type === 'message' && e.data.senderId === userId && e.data.isRead ? [e.data.receiverId] : []));
-    if (senders.length === 0) return page;
-    const off = await this.deps.settings.withReadReceiptsOff([userId, ...senders]);
-    return { ...page, events: page.events.map((e) => (e.type === 'message' ? { ...e, data: withReadStateFor(e.data, userId, off) } : e)) };
+    // Messages (and edited messages) I sent replay as I may see them: not read, unless we share read receipts.
+    const peers = page.events.flatMap((e) => ((e.type === 'message' || e.type === 'edit') && e.data.senderId === userId && e.data.isRead ? [e.data.receiverId] : []));
+    if (peers.length === 0) return page;
+    const off = await this.deps.settings.withReadReceiptsOff([userId, ...peers]);
+    return {
+      ...page,
+      events: page.events.map((e) => (e.type === 'message' || e.type === 'edit' ? { ...e, data: withReadStateFor(e.data, userId, off) } : e)),
+    };
   }
 
 }
