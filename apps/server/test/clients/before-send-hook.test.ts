@@ -108,7 +108,7 @@ describe('before-send hook, failing open', () => {
     await stomp.publish('/app/chat.send', text(bob.id, 'reject me', 'r-2'));
     expect((await stomp.next('/user/queue/errors')).body).toMatchObject({ code: 'CONTENT_REJECTED', reason: 'HOOK', clientMsgId: 'r-2' });
     await using hub = await SignalRUser.start(server.url, alice.token);
-    await expect(hub.invoke('SendMessage', { tempId: 'r-3', receiverId: bob.id, messageType: 1, content: 'reject me' })).rejects.toThrow(/CONTENT_REJECTED: refused by the before-send hook: no spam please/);
+    await expect(hub.invoke('SendMessage', { tempId: 'r-3', receiverId: bob.id, messageType: 1, content: 'reject me' })).rejects.toThrow(/CONTENT_REJECTED: HOOK: refused by the before-send hook: no spam please/);
     const replaced = await server.api(alice.token, 'POST', '/messages', text(bob.id, 'replace me', 'r-4'));
     expect(replaced).toMatchObject({ status: 201, body: { content: 'replaced by the host' } });
     const history = await server.api(bob.token, 'GET', `/messages/history/${alice.id}`);
