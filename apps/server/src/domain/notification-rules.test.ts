@@ -5,11 +5,10 @@ const collected = (over: Partial<CollectedNotification> = {}): CollectedNotifica
   receiverId: 2,
   senderId: 1,
   senderName: 'Alice',
-  remaining: [
-    { messageType: 'TEXT', content: 'first', seq: 4 },
-    { messageType: 'IMAGE', content: '/media/k', seq: 5 },
-  ],
-  receiverReadUpToSeq: 3,
+  remainingCount: 2,
+  unreadCount: 2,
+  latestUnread: { messageType: 'IMAGE', content: '/media/k' },
+  muted: false,
   ...over,
 });
 
@@ -41,7 +40,7 @@ describe('what a notification shows', () => {
 });
 
 describe('closing a coalesced notification', () => {
-  it('counts the remaining messages and previews the latest', () => {
+  it('counts the unread messages and previews the latest', () => {
     expect(decideNotification(collected(), 'full')).toEqual({ kind: 'send', count: 2, senderName: 'Alice', preview: { title: 'Alice', body: '[Image]' } });
   });
 
@@ -49,10 +48,11 @@ describe('closing a coalesced notification', () => {
     expect(decideNotification(collected({ senderName: null }), 'sender')).toMatchObject({ senderName: 'User 1', preview: { title: 'User 1' } });
   });
 
-  it('is dropped when all its messages were recalled, or the receiver read them meanwhile', () => {
-    expect(decideNotification(collected({ remaining: [] }), 'sender')).toEqual({ kind: 'drop', reason: 'recalled' });
-    expect(decideNotification(collected({ receiverReadUpToSeq: 5 }), 'sender')).toEqual({ kind: 'drop', reason: 'read' });
-    expect(decideNotification(collected({ receiverReadUpToSeq: 4 }), 'sender')).toMatchObject({ kind: 'send', count: 2 });
+  it('is dropped when all its messages were recalled, the receiver read them or muted the conversation meanwhile', () => {
+    expect(decideNotification(collected({ remainingCount: 0, unreadCount: 0, latestUnread: null }), 'sender')).toEqual({ kind: 'drop', reason: 'recalled' });
+    expect(decideNotification(collected({ unreadCount: 0, latestUnread: null }), 'sender')).toEqual({ kind: 'drop', reason: 'read' });
+    expect(decideNotification(collected({ muted: true }), 'sender')).toEqual({ kind: 'drop', reason: 'muted' });
+    expect(decideNotification(collected({ unreadCount: 1 }), 'sender')).toMatchObject({ kind: 'send', count: 1 });
   });
 });
 

@@ -63,32 +63,40 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
-/** A closing notification as the worker finds it: its messages as they are now. */
+/**
+ * A closing notification as the worker finds it: the receiver's messages of the conversation
+ * from its first one on, as they are now.
+ */
 export interface CollectedNotification {
   receiverId: number;
   senderId: number;
   senderName: string | null;
-  /** Its messages that are not recalled, oldest first. */
-  remaining: readonly { messageType: string; content: string; seq: number }[];
-  /** How far the receiver has read the conversation. */
-  receiverReadUpToSeq: number;
+  /** Of its messages, those not recalled. */
+  remainingCount: number;
+  /** Of those, the ones above the receiver's read mark: what the notification announces. */
+  unreadCount: number;
+  /** The latest unread one, null when there is none. */
+  latestUnread: { messageType: string; content: string } | null;
+  /** The receiver muted the conversation after the notification was written. */
+  muted: boolean;
 }
 
 export type NotificationDecision =
   | { kind: 'send'; count: number; senderName: string; preview: { title: string; body: string } }
-  | { kind: 'drop'; reason: 'recalled' | 'read' };
+  | { kind: 'drop'; reason: 'recalled' | 'read' | 'muted' };
 
 /**
- * Sends the notification with its count and the latest remaining message's preview, or drops
- * it: when every message in it was recalled, or the receiver has read them all meanwhile (on
- * another device, after coming back online) — a notification of something already read is spam.
+ * Sends the notification with the count of unread messages and the latest one's preview, or
+ * drops it: when every message in it was recalled, when the receiver has read them all meanwhile
+ * (on another device, after coming back online — a notification of something already read is
+ * spam), or muted the conversation meanwhile.
  */
 export function decideNotification(n: CollectedNotification, mode: PreviewMode): NotificationDecision {
-  const latest = n.remaining.at(-1);
-  if (!latest) return { kind: 'drop', reason: 'recalled' };
-  if (n.receiverReadUpToSeq >= latest.seq) return { kind: 'drop', reason: 'read' };
+  if (n.remainingCount === 0) return { kind: 'drop', reason: 'recalled' };
+  if (n.unreadCount === 0 || !n.latestUnread) return { kind: 'drop', reason: 'read' };
+  if (n.muted) return { kind: 'drop', reason: 'muted' };
   const senderName = displayName(n.senderId, n.senderName);
-  return { kind: 'send', count: n.remaining.length, senderName, preview: previewOf(mode, senderName, latest) };
+  return { kind: 'send', count: n.unreadCount, senderName, preview: previewOf(mode, senderName, n.latestUnread) };
 }
 
 /**

@@ -86,11 +86,11 @@ describe('outbox worker', () => {
   });
 
   it('fixes the payload when closing, and drops a notification whose messages were all recalled', async () => {
-    const base = { conversationId: 7, receiverId: 2, senderId: 1, senderName: 'Alice', receiverReadUpToSeq: 0, unreadTotal: 4, createdAt: new Date('2026-12-06T10:00:00Z') };
+    const base = { conversationId: 7, receiverId: 2, senderId: 1, senderName: 'Alice', muted: false, unreadTotal: 4, createdAt: new Date('2026-12-06T10:00:00Z') };
     const { store, closures } = storeWith(
       [
-        { ...base, id: 1, remaining: [{ messageType: 'TEXT', content: 'hi', seq: 1 }, { messageType: 'TEXT', content: 'there', seq: 2 }] },
-        { ...base, id: 2, remaining: [] },
+        { ...base, id: 1, remainingCount: 2, unreadCount: 2, latestUnread: { messageType: 'TEXT', content: 'there' } },
+        { ...base, id: 2, remainingCount: 0, unreadCount: 0, latestUnread: null },
       ],
       [],
     );

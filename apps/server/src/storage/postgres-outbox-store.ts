@@ -35,20 +35,32 @@ export class PostgresOutboxStore implements OutboxStore {
         sender_id: number;
         sender_name: string | null;
         created_at: Date;
-        remaining: { messageType: string; content: string; seq: number }[] | null;
-        read_up_to_seq: number | null;
+        remaining_count: number;
+        unread_count: number;
+        latest_unread: { messageType: string; content: string } | null;
+        muted: boolean | null;
         unread_total: number;
       }>(
+        // The notification's messages: the receiver's in the conversation from first_seq on.
         `WITH due AS (
-           SELECT id, user_id, conversation_id, sender_id, message_ids, created_at FROM notifications
+           SELECT id, user_id, conversation_id, sender_id, first_seq, created_at FROM notifications
            WHERE collecting AND due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED
          )
-         SELECT d.id, d.user_id, d.conversation_id, d.sender_id, d.created_at, u.name AS sender_name,
-           (SELECT jsonb_agg(jsonb_build_object('messageType', m.message_type, 'content', m.content, 'seq', m.seq) ORDER BY m.seq)
-            FROM messages m WHERE m.id = ANY(d.message_ids) AND m.status <> 'RECALLED') AS remaining,
-           (SELECT cm.read_up_to_seq FROM conversation_members cm WHERE cm.conversation_id = d.conversation_id AND cm.user_id = d.user_id) AS read_up_to_seq,
-           (SELECT coalesce(sum(cm.unread_count), 0)::int8 FROM conversation_members cm WHERE cm.user_id = d.user_id) AS unread_total
-         FROM due d LEFT JOIN users u ON u.id = d.sender_id`,
+         SELECT d.id, d.user_id, d.conversation_id, d.sender_id, d.created_at, u.name AS sender_name, cm.muted,
+           counts.remaining_count, counts.unread_count,
+           (SELECT jsonb_build_object('messageType', m.message_type, 'content', m.content) FROM messages m
+            WHERE m.conversation_id = d.conversation_id AND m.seq >= d.first_seq AND m.seq > coalesce(cm.read_up_to_seq, 0)
+              AND m.receiver_id = d.user_id AND m.status <> 'RECALLED'
+            ORDER BY m.seq DESC LIMIT 1) AS latest_unread,
+           (SELECT coalesce(sum(all_cm.unread_count), 0)::int8 FROM conversation_members all_cm WHERE all_cm.user_id = d.user_id) AS unread_total
+         FROM due d
+         LEFT JOIN users u ON u.id = d.sender_id
+         LEFT JOIN conversation_members cm ON cm.conversation_id = d.conversation_id AND cm.user_id = d.user_id
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS remaining_count, count(*) FILTER (WHERE m.seq > coalesce(cm.read_up_to_seq, 0)) AS unread_count
+           FROM messages m
+           WHERE m.conversation_id = d.conversation_id AND m.seq >= d.first_seq AND m.receiver_id = d.user_id AND m.status <> 'RECALLED'
+         ) counts`,
         [limit],
       );
       if (rows.length === 0) return 0;
@@ -61,8 +73,10 @@ export class PostgresOutboxStore implements OutboxStore {
           conversationId: Number(row.conversation_id),
           senderId: Number(row.sender_id),
           senderName: row.sender_name,
-          remaining: (row.remaining ?? []).map((m) => ({ ...m, seq: Number(m.seq) })),
-          receiverReadUpToSeq: Number(row.read_up_to_seq ?? 0),
+          remainingCount: Number(row.remaining_count),
+          unreadCount: Number(row.unread_count),
+          latestUnread: row.latest_unread,
+          muted: row.muted === true,
           unreadTotal: Number(row.unread_total),
           createdAt: new Date(row.created_at),
         });
@@ -209,7 +223,10 @@ export class PostgresOutboxStore implements OutboxStore {
       updated_at: Date;
       deliveries: { channel: string; status: string; attempts: number; lastError: string | null; nextAttemptAt: string | null; finishedAt: string | null }[] | null;
     }>(
-      `SELECT n.id, n.user_id, n.conversation_id, n.sender_id, cardinality(n.message_ids) AS count, n.status, n.drop_reason, n.payload,
+      `SELECT n.id, n.user_id, n.conversation_id, n.sender_id, n.status,
+         -- Fixed in the payload once closed; while collecting, what it stands for so far.
+         coalesce((n.payload ->> 'count')::int8, (SELECT count(*) FROM messages m WHERE m.conversation_id = n.conversation_id
+           AND m.seq >= n.first_seq AND m.receiver_id = n.user_id AND m.status <> 'RECALLED')) AS count, n.drop_reason, n.payload,
          n.due_at, n.created_at, n.updated_at,
          (SELECT jsonb_agg(jsonb_build_object('channel', d.channel, 'status', d.status, 'attempts', d.attempts, 'lastError', d.last_error,
                    'nextAttemptAt', CASE WHEN d.status = 'PENDING' THEN d.next_attempt_at END, 'finishedAt', d.finished_at) ORDER BY d.channel)

@@ -16,10 +16,10 @@ export interface SendOutboxSettings {
  * transaction, as the messages — one more multi-row step per batch, no extra round trip:
  *
  * - a notification per (receiver, conversation) of the stored items marked `notifyReceiver`,
- *   unless the receiver muted the conversation; a notification of that pair still collecting
- *   takes the new messages instead (one row per pair and statement, so the upsert never touches
- *   a row twice). A conversation the call just created has no member row in this statement's
- *   snapshot, and is not muted;
+ *   unless the receiver muted the conversation, starting at the first such message; when one of
+ *   that pair is still collecting, nothing is written: it already stands for every later message
+ *   of the pair, counted when it closes. A conversation the call just created has no member row
+ *   in this statement's snapshot, and is not muted;
  * - a `message.created` event per stored item, in conversation and seq order.
  *
  * `append` is a SELECT of the append function's rows (with `idx`, `outcome` and the message
@@ -44,14 +44,13 @@ export function withSendOutbox(
     const flags = param(items.map((i) => i.notifyReceiver === true));
     const coalesce = param(settings.coalesceMs);
     steps.push(`notified AS (
-      INSERT INTO notifications AS n (user_id, conversation_id, sender_id, message_ids, due_at)
-      SELECT a.receiver_id, a.conversation_id, min(a.sender_id), array_agg(a.id ORDER BY a.seq), now() + ${coalesce}::int8 * interval '1 millisecond'
+      INSERT INTO notifications (user_id, conversation_id, sender_id, first_seq, due_at)
+      SELECT a.receiver_id, a.conversation_id, min(a.sender_id), min(a.seq), now() + ${coalesce}::int8 * interval '1 millisecond'
       FROM appended a
       WHERE a.outcome = 'stored' AND (${flags}::bool[])[a.idx]
         AND NOT EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = a.conversation_id AND m.user_id = a.receiver_id AND m.muted)
       GROUP BY a.receiver_id, a.conversation_id
-      ON CONFLICT (user_id, conversation_id) WHERE collecting
-      DO UPDATE SET message_ids = n.message_ids || excluded.message_ids
+      ON CONFLICT (user_id, conversation_id) WHERE collecting DO NOTHING
     )`);
   }
   if (events) {

@@ -4,11 +4,11 @@
  * as the change they report, and delivery workers on every node take due rows with
  * `FOR UPDATE SKIP LOCKED` and a lease, so no row is lost in a crash and no two nodes send one.
  *
- * A notification collects the messages of one (receiver, conversation) while `collecting` (at
- * most one such row per pair, the partial unique index); when its coalescing window has passed,
- * a worker closes it, fixes the payload (the same on every retry) and creates its deliveries.
- * A message joining a collecting notification changes only `message_ids`, which no index holds,
- * and the table leaves room on each page, so that update stays a heap-only (HOT) one.
+ * A notification stands for the messages of one (receiver, conversation) from `first_seq` on,
+ * while `collecting` (at most one such row per pair, the partial unique index): a later message
+ * of the pair writes nothing (`ON CONFLICT DO NOTHING`), so a burst costs one row. When its
+ * coalescing window has passed, a worker closes it — counting then what is still there and
+ * unread — fixes the payload (the same on every retry) and creates its deliveries.
  */
 export const sql = /* sql */ `
 CREATE TABLE notifications (
@@ -16,7 +16,7 @@ CREATE TABLE notifications (
   user_id         bigint NOT NULL,
   conversation_id bigint NOT NULL,
   sender_id       bigint NOT NULL,
-  message_ids     bigint[] NOT NULL,
+  first_seq       bigint NOT NULL,
   collecting      boolean NOT NULL DEFAULT true,
   status          text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'SENT', 'FAILED', 'DROPPED')),
   payload         jsonb,
@@ -24,7 +24,7 @@ CREATE TABLE notifications (
   due_at          timestamptz NOT NULL,
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now()
-) WITH (fillfactor = 70);
+);
 CREATE UNIQUE INDEX notifications_collecting ON notifications (user_id, conversation_id) WHERE collecting;
 CREATE INDEX notifications_due ON notifications (due_at) WHERE collecting;
 CREATE INDEX notifications_finished ON notifications (updated_at) WHERE status <> 'PENDING';
