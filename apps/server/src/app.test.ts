@@ -336,7 +336,8 @@ describe('service rules on in-process ports', () => {
 
 describe('send rate limit', () => {
   it('answers RATE_LIMITED with retryAfterMs over the per-user budget, storing nothing, other users unaffected', async () => {
-    await using app = await startApp({ PARLEY_SEND_RATE: '1', PARLEY_SEND_BURST: '3' });
+    // One token per 100 s: however slow a loaded machine is between the sends, none refills.
+    await using app = await startApp({ PARLEY_SEND_RATE: '0.01', PARLEY_SEND_BURST: '3' });
     for (const id of [1, 2, 3]) await app.services.users.updateProfile(id, {});
     const send = (from: number, to: number, n: number) =>
       app.services.messaging.send(from, { receiverId: to, messageType: 'TEXT', content: `m${n}`, clientMsgId: `${from}-${n}` });
@@ -344,7 +345,7 @@ describe('send rate limit', () => {
     const error = await rejection(send(1, 2, 4));
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.details?.retryAfterMs).toBeGreaterThan(0);
-    expect(error.details?.retryAfterMs).toBeLessThanOrEqual(3000);
+    expect(error.details?.retryAfterMs).toBeLessThanOrEqual(100_000);
     expect((await app.services.queries.history(1, 2, {})).items.map((m) => m.content)).toEqual(['m1', 'm2', 'm3']);
     expect((await send(3, 2, 1)).message.seq).toBe(1);
   });

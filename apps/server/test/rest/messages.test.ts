@@ -125,7 +125,8 @@ describe('POST /messages', () => {
   });
 
   it('answers RATE_LIMITED (429, retryAfterMs, Retry-After) over the send rate', async () => {
-    await using limited = await startTestServer({ PARLEY_SEND_RATE: '1', PARLEY_SEND_BURST: '2' });
+    // One token per 100 s: however slow a loaded machine is between the sends, none refills.
+    await using limited = await startTestServer({ PARLEY_SEND_RATE: '0.01', PARLEY_SEND_BURST: '2' });
     const a = await limited.token(1);
     const b = await limited.token(2);
     expect((await limited.api(a, 'POST', '/messages', textBody(2, 'one'))).status).toBe(201);
