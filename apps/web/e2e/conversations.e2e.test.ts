@@ -1,8 +1,16 @@
 // @vitest-environment node
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type Locale, type MessageKey } from '../src/i18n.js';
 import { api, devToken, ensureWebBuilt, eventually, launchChromium, sendTexts, signedInPage, startServer, type TestServer } from './support.js';
+
+/** `PARLEY_SCREENSHOTS=1` refreshes docs/screenshots; otherwise they go to a temporary folder. */
+const screenshots = process.env.PARLEY_SCREENSHOTS
+  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+  : `${tmpdir()}/parley-screenshots/`;
 
 let server: TestServer;
 let browser: Browser;
@@ -78,6 +86,8 @@ async function conversationScenario(locale: Locale, aliceId: number, bobId: numb
     const edited = bubble(bob, 'corrected words');
     await edited.locator('[data-testid="edited-mark"]', { hasText: t('edited') }).waitFor({ timeout: 30_000 });
     await eventually(async () => (await box.inputValue()) === '', 'the composer empty after the edit');
+    // English only: the test machine may lack CJK fonts.
+    if (locale === 'en') await bob.screenshot({ path: `${screenshots}reply-reaction-edit-${locale}.png` });
 
     // Search: a hit, highlighted, opens the chat at that older message.
     const search = alice.getByRole('searchbox', { name: t('search') });
@@ -111,6 +121,7 @@ async function conversationScenario(locale: Locale, aliceId: number, bobId: numb
 describe('richer conversations in the web client (Chromium, real server)', () => {
   beforeAll(async () => {
     ensureWebBuilt();
+    mkdirSync(screenshots, { recursive: true });
     // The seeded history is sent faster than the default burst allows.
     server = await startServer({ PARLEY_SEND_BURST: '500' });
     browser = await launchChromium();

@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type Locale, type MessageKey } from '../src/i18n.js';
-import { api, ensureWebBuilt, eventually, launchChromium, signedInPage, startServer, type TestServer } from './support.js';
+import { api, devToken, ensureWebBuilt, eventually, launchChromium, signedInPage, startServer, type TestServer } from './support.js';
 
 const ADMIN_TOKEN = 'safety-e2e-admin-token-0123456789';
 const BLOCKED_WORD = 'forbiddenword';
@@ -119,5 +119,26 @@ describe('safety in the web client (Chromium, real server)', () => {
 
   it('masked text, a refused send kept in the composer, a report and an unmatch — in Chinese', async () => {
     await safetyScenario('zh-CN', 5201, 5202);
+  });
+
+  it('a muted user is told so and keeps the text; a banned user sees why instead of the chat', async () => {
+    const [carolId, daveId] = [5301, 5302];
+    await devToken(server.baseUrl, daveId, 'Dave');
+    const carol = await signedInPage(browser, server.baseUrl, carolId, 'Carol', { locale: 'zh-CN' });
+    try {
+      await openChat(carol, 'zh-CN', daveId);
+      await api(server.baseUrl, ADMIN_TOKEN, 'PUT', `/admin/users/${carolId}/restriction`, { kind: 'MUTE', reason: 'spam' });
+      await send(carol, 'zh-CN', '还在吗');
+      const toast = carol.locator('[data-testid="error-toast"]');
+      await toast.waitFor({ timeout: 30_000 });
+      expect(await toast.textContent()).toContain(translate('zh-CN', 'errorMuted'));
+      const box = carol.getByRole('textbox', { name: translate('zh-CN', 'messageInput') });
+      await eventually(async () => (await box.inputValue()) === '还在吗', 'muted text back in the composer');
+
+      await api(server.baseUrl, ADMIN_TOKEN, 'PUT', `/admin/users/${carolId}/restriction`, { kind: 'BAN', reason: 'scam reports' });
+      await carol.getByRole('heading', { name: translate('zh-CN', 'bannedTitle') }).waitFor({ timeout: 30_000 });
+    } finally {
+      await carol.context().close();
+    }
   });
 });

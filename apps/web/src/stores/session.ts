@@ -240,9 +240,10 @@ export const useSessionStore = defineStore('session', () => {
       void conversations.markRead(peerId).catch(() => undefined);
       return;
     }
-    if (pageHidden()) {
+    const row = conversations.byPeer[peerId];
+    // A muted conversation raises its unread count but no notification.
+    if (pageHidden() && !row?.muted) {
       const { t } = useSettingsStore();
-      const row = conversations.byPeer[peerId];
       notify(t('newMessageFrom', { name: peerLabel(row?.peerName ?? null, peerId, t) }), previewOf(m, t, user.value?.userId ?? null), () =>
         conversations.open(peerId),
       );
