@@ -164,6 +164,7 @@ export async function buildApp(config: Readonly<Config>, overrides: AppOverrides
       screening: sendSafety.screening,
       visibility: conversationState,
       restrictions: safety.restrictions,
+      settings,
     }),
     search: new MessageSearchService({ search: new PostgresMessageSearch(db), users, settings }),
     exchange: new ExchangeService({ messages, users, blocks, delivery, budget, publisher, restrictions: safety.restrictions, unmatches: safety.unmatches }),

@@ -2,10 +2,12 @@ import type { Message, ReactionNotice } from '@parley/protocol';
 import { AppError } from '../domain/app-error.js';
 import { checkEditable, checkReactable, checkReaction } from '../domain/message-edit-rules.js';
 import { checkOutgoingContent } from '../domain/message-rules.js';
+import { withReadStateFor } from '../domain/read-receipts.js';
 import type { BlockStore } from '../ports/block-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageEditStore } from '../ports/message-edit-store.js';
 import type { MessageStore } from '../ports/message-store.js';
+import type { UserSettingsStore } from '../ports/user-settings-store.js';
 import type { ContentScreening, MaskedBy } from './content-screening.js';
 import type { DeliveryService } from './delivery-service.js';
 import type { RestrictionService } from './restriction-service.js';
@@ -28,6 +30,8 @@ export interface MessageEditDeps {
   visibility?: MessageVisibility;
   /** The contact guard and word filter a sent text goes through, applied again to the edited one. Absent: stored as checked. */
   screening?: Pick<ContentScreening, 'screenText'>;
+  /** Read-receipt privacy: the edited message tells its sender whether it was read only while both share receipts. Absent: everyone does. */
+  settings?: Pick<UserSettingsStore, 'withReadReceiptsOff'>;
 }
 
 export interface EditResult {
@@ -67,14 +71,17 @@ export class MessageEditService {
         throw new AppError('VALIDATION_FAILED', 'messageId: a recalled message cannot be edited');
       case 'unchanged':
         return { message: outcome.message, userSeq: null };
-      case 'edited':
+      case 'edited': {
+        const off = (await this.deps.settings?.withReadReceiptsOff([message.senderId, message.receiverId])) ?? new Set<number>();
+        const asSenderSees = withReadStateFor(outcome.message, message.senderId, off);
         await this.deps.delivery.publish({
           kind: 'edit',
           body: outcome.message,
-          recipients: recipientsOf(outcome.userSeqs, [message.senderId, message.receiverId]),
+          recipients: recipientsOf(outcome.userSeqs, [message.senderId, message.receiverId], new Map([[message.senderId, asSenderSees]])),
           ...(originSessionId ? { originSessionId } : {}),
         });
-        return { message: outcome.message, userSeq: outcome.userSeqs.get(userId) ?? null };
+        return { message: asSenderSees, userSeq: outcome.userSeqs.get(userId) ?? null };
+      }
     }
   }
 

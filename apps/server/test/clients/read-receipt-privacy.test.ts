@@ -112,8 +112,9 @@ describe('read receipts turned off', () => {
     const [alice, bob] = [await user(), await user()];
     expect((await server.api(bob.token, 'PUT', '/users/me/settings', { readReceipts: false })).status).toBe(200);
     await using aliceHub = await SignalRUser.start(server.url, alice.token);
+    aliceHub.connection.on('MessageEdited', (arg: unknown) => aliceHub.of('MessageEdited').push(arg));
     await using bobStomp = await new StompUser(server.url, { token: bob.token }).connect();
-    await bobStomp.subscribe('/user/queue/read', '/user/queue/messages');
+    await bobStomp.subscribe('/user/queue/read', '/user/queue/messages', '/user/queue/edits');
 
     const toAlice = await send(bob, alice, 'hi Alice');
     await aliceHub.invoke('MarkAsRead', toAlice.conversationId);
@@ -123,5 +124,11 @@ describe('read receipts turned off', () => {
     expect(await listOf(bob)).toMatchObject({ peerReadUpToSeq: null });
     expect(await listOf(alice)).toMatchObject({ peerReadUpToSeq: null, myReadUpToSeq: 1 });
     expect(((await server.api(bob.token, 'GET', `/messages/history/${alice.id}`)).body as { items: Message[] }).items[0]).toMatchObject({ content: 'hi Alice', isRead: false });
+
+    // An edit does not tell its sender either: the answer and Bob's push say unread, Alice's own mark stays.
+    const edited = await server.api(bob.token, 'PATCH', `/messages/${toAlice.id}`, { content: 'hi again Alice' });
+    expect(edited).toMatchObject({ status: 200, body: { content: 'hi again Alice', isRead: false } });
+    expect((await bobStomp.next('/user/queue/edits', (m: Message) => m.id === toAlice.id)).body).toMatchObject({ isRead: false });
+    expect(await aliceHub.next('MessageEdited', (m: { id: number }) => m.id === toAlice.id)).toMatchObject({ isRead: true });
   });
 });

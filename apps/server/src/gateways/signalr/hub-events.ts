@@ -53,7 +53,7 @@ export function hubEventFor(event: DeliveryEvent, recipient: PushRecipient, sess
       return { target: 'ExchangeResponded', argument: withSeq({ ...body }) };
     }
     case 'edit':
-      return { target: 'MessageEdited', argument: withSeq({ ...toHubMessage(event.body) }) };
+      return { target: 'MessageEdited', argument: withSeq({ ...toHubMessage((recipient.body as Message | undefined) ?? event.body) }) };
     case 'reaction': {
       const { conversationId, ...change } = event.body;
       return { target: 'ReactionChanged', argument: withSeq({ sessionId: conversationId, ...change }) };
