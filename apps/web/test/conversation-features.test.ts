@@ -87,6 +87,18 @@ describe('conversation list with pins, archive, clear and unmatch', () => {
     expect(conversations.byPeer[9]).toBeUndefined();
   });
 
+  it('turning read receipts off saves the setting and reloads the list for the new read marks', async () => {
+    fake.conversationPage = { items: [conversation(9, { peerReadUpToSeq: 4 })], userSeq: 0, nextBefore: null, unreadTotal: 0 };
+    await signedIn();
+    const session = useSessionStore();
+    expect(session.readReceipts).toBe(true);
+    fake.conversationPage = { items: [conversation(9, { peerReadUpToSeq: null })], userSeq: 0, nextBefore: null, unreadTotal: 0 };
+    await session.setReadReceipts(false);
+    expect(fake.callsOf('updateSettings')).toEqual([[{ readReceipts: false }]]);
+    expect(session.readReceipts).toBe(false);
+    expect(useConversationsStore().byPeer[9]?.peerReadUpToSeq).toBeNull();
+  });
+
   it('keeps no read mark while read receipts are off', async () => {
     fake.conversationPage = { items: [conversation(9, { peerReadUpToSeq: null })], userSeq: 0, nextBefore: null, unreadTotal: 0 };
     await signedIn();

@@ -64,6 +64,8 @@ export const useMessagesStore = defineStore('messages', () => {
   /** The message to scroll to and mark (a search hit, a quoted original); `nonce` repeats a jump. */
   const focus = ref<{ peerId: number; messageId: number; nonce: number } | null>(null);
   let focusCounter = 0;
+  /** The report dialog to show: whom, and the messages picked when it opened. */
+  const reporting = ref<{ peerId: number; messageIds: number[] } | null>(null);
 
   function reset(): void {
     threads.value = {};
@@ -76,6 +78,7 @@ export const useMessagesStore = defineStore('messages', () => {
     editing.value = {};
     returnedText.value = {};
     focus.value = null;
+    reporting.value = null;
   }
 
   function thread(peerId: number): Thread {
@@ -442,7 +445,7 @@ export const useMessagesStore = defineStore('messages', () => {
   }
 
   return {
-    threads, pending, uploads, exchanges, lastError, notice, replyingTo, editing, returnedText, focus,
+    threads, pending, uploads, exchanges, lastError, notice, replyingTo, editing, returnedText, focus, reporting,
     reset, thread, loadLatest, loadOlder, applyMessage, applyRecall, applyExchange, applyOutbox, restorePending, timeline,
     applyEdit, applyReaction, applyHide, applyClear, forget,
     sendText, sendSticker, sendImage, retryUpload, discardUpload, retry, discard, recall, requestExchange, respondExchange,
