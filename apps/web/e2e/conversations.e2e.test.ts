@@ -45,7 +45,7 @@ async function messageMenu(page: Page, locale: Locale, text: string, item: Messa
 /**
  * One pair of users (and a third who writes to Alice) in one language: reply with a quote that
  * jumps to the original, a reaction, an edit with its mark, search that opens an older message,
- * and a pin that puts the conversation first.
+ * a pin that puts the conversation first, and an archive.
  */
 async function conversationScenario(locale: Locale, aliceId: number, bobId: number, carolId: number): Promise<void> {
   const options = { locale: locale === 'zh-CN' ? 'zh-CN' : 'en-US' };
@@ -112,6 +112,17 @@ async function conversationScenario(locale: Locale, aliceId: number, bobId: numb
     await eventually(async () => (await order())[0] === bobId, 'Bob first once pinned');
     const list = await api<{ items: ListedConversation[] }>(server.baseUrl, aliceToken, 'GET', '/messages/conversations');
     expect(list.items[0]).toMatchObject({ peer: { id: bobId }, pinned: true });
+
+    // Archive: Carol leaves the main list for the "Archived" view.
+    await row(alice, carolId).click();
+    await alice.getByRole('button', { name: t('conversationMenu') }).click();
+    await alice.getByRole('menuitem', { name: t('archive'), exact: true }).click();
+    await row(alice, carolId).waitFor({ state: 'detached', timeout: 30_000 });
+    await alice.locator('[data-testid="archived-view"]').click();
+    await row(alice, carolId).waitFor({ timeout: 30_000 });
+    expect(await row(alice, bobId).count()).toBe(0);
+    await alice.getByRole('button', { name: t('backToChats') }).click();
+    await row(alice, bobId).waitFor();
   } finally {
     await alice.context().close();
     await bob.context().close();
@@ -132,11 +143,11 @@ describe('richer conversations in the web client (Chromium, real server)', () =>
     await server?.stop();
   });
 
-  it('reply, react, edit, search and pin — in English', async () => {
+  it('reply, react, edit, search, pin and archive — in English', async () => {
     await conversationScenario('en', 6101, 6102, 6103);
   });
 
-  it('reply, react, edit, search and pin — in Chinese', async () => {
+  it('reply, react, edit, search, pin and archive — in Chinese', async () => {
     await conversationScenario('zh-CN', 6201, 6202, 6203);
   });
 });
