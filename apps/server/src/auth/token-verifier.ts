@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { LIMITS } from '@parley/protocol';
 import { AppError } from '../domain/app-error.js';
+import { Hs256Verifier } from './hs256-verify.js';
 
 export interface Identity {
   userId: number;
@@ -35,9 +36,11 @@ const CLOCK_TOLERANCE_S = 30;
  */
 export class TokenVerifier {
   private readonly jwks: JWTVerifyGetKey | null;
+  private readonly hs256: Hs256Verifier | null;
 
   constructor(private readonly options: TokenVerifierOptions) {
     this.jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : null;
+    this.hs256 = options.secret ? new Hs256Verifier(options.secret) : null;
   }
 
   /** The longest lifetime this verifier accepts: tokens minted here must not exceed it. */
@@ -85,8 +88,13 @@ export class TokenVerifier {
         if (!this.options.secret) throw error;
       }
     }
-    if (!this.options.secret) throw new AppError('UNAUTHORIZED', 'no key configured to verify access tokens');
-    return (await jwtVerify(token, this.options.secret, { ...options, algorithms: ['HS256'] })).payload;
+    if (!this.hs256) throw new AppError('UNAUTHORIZED', 'no key configured to verify access tokens');
+    return this.hs256.verify(token, {
+      maxTokenAge: this.options.maxAgeSeconds,
+      clockTolerance: CLOCK_TOLERANCE_S,
+      ...(this.options.issuer ? { issuer: this.options.issuer } : {}),
+      ...(this.options.audience ? { audience: this.options.audience } : {}),
+    });
   }
 }
 
