@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '../../auth/token-verifier.js';
 import { toClientError } from '../client-error.js';
 import { ConnectionTokens } from './connection-token.js';
 import { hubRefusal } from './hub-errors.js';
 import { accessTokenOf, queryOf } from '../request-query.js';
+import type { HubConnection } from './hub-connection.js';
 import type { SignalRRuntime } from './signalr-runtime.js';
 import { HubWebSocketTransport } from './hub-websocket-transport.js';
 
@@ -38,14 +39,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
       if (runtime.closing) return refuse(socket, 503);
       const claims = { userId: identity.userId, connectionId: ConnectionTokens.newConnectionId(), stateful: false };
       return accept(request, socket, head, (ws) => {
-        runtime.open(claims, identity, (connection) => {
-          const transport: HubWebSocketTransport = new HubWebSocketTransport(ws, {
-            onData: (text) => connection.receive(text),
-            onRefused: (code, message) => connection.refuse(code, message),
-            onGone: (graceful) => connection.transportGone(transport, graceful),
-          });
-          return transport;
-        });
+        runtime.open(claims, identity, (connection) => webSocketTransport(ws, connection));
       });
     }
     const found = runtime.lookup(id);
@@ -57,14 +51,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
       return accept(request, socket, head, (ws) => {
         // Re-check after the upgrade's await: two sockets racing with one token open one connection.
         if (runtime.lookup(id).kind !== 'new') return ws.terminate();
-        runtime.open(claims, identity, (connection) => {
-          const transport: HubWebSocketTransport = new HubWebSocketTransport(ws, {
-            onData: (text) => connection.receive(text),
-            onRefused: (code, message) => connection.refuse(code, message),
-            onGone: (graceful) => connection.transportGone(transport, graceful),
-          });
-          return transport;
-        });
+        runtime.open(claims, identity, (connection) => webSocketTransport(ws, connection));
       });
     }
     const { connection, live } = found.entry;
@@ -74,11 +61,7 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
       // The client resumes while its old socket still looks open here (a half-open drop): the new one wins.
       connection.takeOver();
       if (!connection.canResume) return ws.terminate();
-      const transport: HubWebSocketTransport = new HubWebSocketTransport(ws, {
-        onData: (text) => connection.receive(text),
-        onRefused: (code, message) => connection.refuse(code, message),
-        onGone: (graceful) => connection.transportGone(transport, graceful),
-      });
+      const transport = webSocketTransport(ws, connection);
       runtime.deps.table.set(connection, transport);
       connection.resume(transport);
     });
@@ -97,6 +80,20 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
     },
     close: () => server.close(),
   };
+}
+
+/**
+ * The connection's transport, built outside the upgrade handler: callbacks made in there would
+ * keep its whole scope (the upgrade request with its headers, the token, the query) alive for as
+ * long as the connection lasts.
+ */
+function webSocketTransport(ws: WebSocket, connection: HubConnection): HubWebSocketTransport {
+  const transport: HubWebSocketTransport = new HubWebSocketTransport(ws, {
+    onData: (text) => connection.receive(text),
+    onRefused: (code, message) => connection.refuse(code, message),
+    onGone: (graceful) => connection.transportGone(transport, graceful),
+  });
+  return transport;
 }
 
 function refuse(socket: Duplex, status: number): void {

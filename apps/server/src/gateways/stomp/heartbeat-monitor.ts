@@ -1,7 +1,12 @@
+import { SharedIntervals } from '../shared-intervals.js';
 import type { HeartbeatPlan } from './connect-negotiation.js';
 
 /** Silence longer than this many client periods ends the connection. */
 export const CLIENT_SILENCE_FACTOR = 3;
+
+/** Every connection's two checks, on timers shared by all connections with the same period. */
+const SEND_CHECKS = new SharedIntervals<HeartbeatMonitor>((monitor, now) => monitor.checkSend(now));
+const SILENCE_CHECKS = new SharedIntervals<HeartbeatMonitor>((monitor, now) => monitor.checkSilence(now));
 
 /**
  * Keeps the agreed heart-beats: writes an EOL when the server has been quiet for half its period
@@ -10,35 +15,31 @@ export const CLIENT_SILENCE_FACTOR = 3;
 export class HeartbeatMonitor {
   lastSentAt = Date.now();
   lastReceivedAt = Date.now();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly silenceCheckMs: number;
 
   constructor(
-    plan: HeartbeatPlan,
+    private readonly plan: HeartbeatPlan,
     private readonly sendBeat: () => void,
     private readonly onSilentPeer: (silentMs: number) => void,
   ) {
-    if (plan.serverSendMs > 0) {
-      this.every(plan.serverSendMs, () => {
-        if (Date.now() - this.lastSentAt >= plan.serverSendMs / 2) this.sendBeat();
-      });
-    }
-    if (plan.clientSendMs > 0) {
-      const limit = plan.clientSendMs * CLIENT_SILENCE_FACTOR;
-      this.every(Math.max(10, plan.clientSendMs / 2), () => {
-        const silent = Date.now() - this.lastReceivedAt;
-        if (silent > limit) this.onSilentPeer(silent);
-      });
-    }
+    this.silenceCheckMs = Math.max(10, plan.clientSendMs / 2);
+    if (plan.serverSendMs > 0) SEND_CHECKS.add(plan.serverSendMs, this);
+    if (plan.clientSendMs > 0) SILENCE_CHECKS.add(this.silenceCheckMs, this);
   }
 
   stop(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers.length = 0;
+    if (this.plan.serverSendMs > 0) SEND_CHECKS.delete(this.plan.serverSendMs, this);
+    if (this.plan.clientSendMs > 0) SILENCE_CHECKS.delete(this.silenceCheckMs, this);
   }
 
-  private every(ms: number, tick: () => void): void {
-    const timer = setInterval(tick, ms);
-    timer.unref();
-    this.timers.push(timer);
+  /** @internal called by the shared timer */
+  checkSend(now: number): void {
+    if (now - this.lastSentAt >= this.plan.serverSendMs / 2) this.sendBeat();
+  }
+
+  /** @internal called by the shared timer */
+  checkSilence(now: number): void {
+    const silent = now - this.lastReceivedAt;
+    if (silent > this.plan.clientSendMs * CLIENT_SILENCE_FACTOR) this.onSilentPeer(silent);
   }
 }

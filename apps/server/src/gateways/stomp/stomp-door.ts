@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { LIMITS } from '@parley/protocol';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { commandHandlers } from '../commands/command-handlers.js';
 import type { Door, DoorContext, DoorFactory } from '../door.js';
 import { SockjsServer } from '../sockjs/sockjs-server.js';
@@ -72,12 +72,19 @@ export class StompDoor implements Door {
         this.sockjs.openWebSocket(ws, request);
         return;
       }
-      const connection = this.open(new StompWebSocketTransport(ws), request);
-      ws.on('message', (data) => connection.receive(rawDataBytes(data)));
-      ws.on('close', () => connection.transportClosed());
-      ws.on('error', () => ws.terminate());
+      this.attach(ws, this.open(new StompWebSocketTransport(ws), request));
     });
   };
+
+  /**
+   * The socket's listeners live in a scope of their own: closures made inside the upgrade
+   * callback would keep its upgrade request (headers and all) alive for the connection's life.
+   */
+  private attach(ws: WebSocket, connection: StompConnection): void {
+    ws.on('message', (data) => connection.receive(rawDataBytes(data)));
+    ws.on('close', () => connection.transportClosed());
+    ws.on('error', () => ws.terminate());
+  }
 
   private open(transport: ClosableTransport, request: IncomingMessage): StompConnection {
     const id = `${this.context.config.nodeId}-stomp-${++this.nextId}`;
