@@ -148,25 +148,48 @@ async function loadPhases(): Promise<void> {
 
 async function connectionPhase(): Promise<void> {
   const parley = targets.find((t) => t.key === 'postgres') ?? targets.find((t) => t.key === 'pglite') ?? ALL_TARGETS[2]!;
-  const figures: Record<string, ConnectionFigures> = {};
-  for (const protocol of ['ws', 'stomp', 'signalr'] as const) {
-    const server = protocol === 'ws' ? await startTarget(ALL_TARGETS[0]!) : await startTarget(parley);
-    try {
-      figures[protocol] = await runConnectionPhase(protocol, server, CONNECTIONS, secret);
-    } finally {
-      await server.stop();
+  const baseline = targets.find((t) => t.key === 'postgres-a');
+  const where = parley.label.replace('Parley, ', '');
+  // Each run: a protocol against one server. With a baseline checkout, its STOMP and SignalR runs
+  // sit right after this checkout's, so both see the same machine load.
+  const runs = [
+    { key: 'ws', protocol: 'ws' as const, target: ALL_TARGETS[0]!, system: 'bare ws (raw forwarder)' },
+    ...(['stomp', 'signalr'] as const).flatMap((protocol) => {
+      const name = protocol === 'stomp' ? 'STOMP' : 'SignalR';
+      return [
+        { key: protocol, protocol, target: parley, system: `Parley ${name}, ${where}` },
+        ...(baseline ? [{ key: `${protocol}-a`, protocol, target: baseline, system: `Parley (A) ${name}, ${where}` }] : []),
+      ];
+    }),
+  ];
+  const figures = new Map<string, ConnectionFigures[]>();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const run of runs) {
+      const server = await startTarget(run.target);
+      let f: ConnectionFigures;
+      try {
+        f = await runConnectionPhase(run.protocol, server, CONNECTIONS, secret);
+      } finally {
+        await server.stop();
+      }
+      figures.set(run.key, [...(figures.get(run.key) ?? []), f]);
+      console.error(`[bench] round ${round}: ${CONNECTIONS} connections, ${run.system}: ready in ${f.readyMs.toFixed(0)} ms, ${(f.rssBytesPerConnection / 1024).toFixed(1)} KiB each${f.syncedMs === undefined ? '' : `, all synced in ${f.syncedMs.toFixed(0)} ms`}`);
     }
-    const f = figures[protocol]!;
-    console.error(`[bench] ${CONNECTIONS} ${protocol} connections: ready in ${f.readyMs.toFixed(0)} ms, ${(f.rssBytesPerConnection / 1024).toFixed(1)} KiB each${f.syncedMs === undefined ? '' : `, all synced in ${f.syncedMs.toFixed(0)} ms`}`);
   }
-  const bare = figures.ws!;
+  const median = (key: string, pick: (f: ConnectionFigures) => number | undefined) => {
+    const values = (figures.get(key) ?? []).map(pick).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+    if (values.length === 0) return undefined;
+    const middle = values.length / 2;
+    return Number.isInteger(middle) ? (values[middle - 1]! + values[middle]!) / 2 : values[Math.floor(middle)]!;
+  };
+  const bareRss = median('ws', (f) => f.rssBytesPerConnection)! / 1024;
+  const bareRate = (CONNECTIONS * 1000) / median('ws', (f) => f.readyMs)!;
   const n = CONNECTIONS.toLocaleString('en');
-  const systems = { ws: 'bare ws (raw forwarder)', stomp: `Parley STOMP, ${parley.label.replace('Parley, ', '')}`, signalr: `Parley SignalR, ${parley.label.replace('Parley, ', '')}` };
-  for (const protocol of ['ws', 'stomp', 'signalr'] as const) {
-    const f = figures[protocol]!;
-    rows.push({ figure: `${n} idle connections: server RSS per connection`, system: systems[protocol], value: f.rssBytesPerConnection / 1024, unit: 'KiB', raw: bare.rssBytesPerConnection / 1024 });
-    rows.push({ figure: `${n} clients connecting at once: set-up rate (until all subscribed)`, system: systems[protocol], value: (CONNECTIONS * 1000) / f.readyMs, unit: 'conn/s', raw: (CONNECTIONS * 1000) / bare.readyMs });
-    if (f.syncedMs !== undefined) rows.push({ figure: `${n} clients connecting at once: until all resynced via /sync`, system: systems[protocol], value: f.readyMs + f.syncedMs, unit: 'ms' });
+  for (const run of runs) {
+    rows.push({ figure: `${n} idle connections: server RSS per connection`, system: run.system, value: median(run.key, (f) => f.rssBytesPerConnection)! / 1024, unit: 'KiB', raw: bareRss });
+    rows.push({ figure: `${n} clients connecting at once: set-up rate (until all subscribed)`, system: run.system, value: (CONNECTIONS * 1000) / median(run.key, (f) => f.readyMs)!, unit: 'conn/s', raw: bareRate });
+    const synced = median(run.key, (f) => (f.syncedMs === undefined ? undefined : f.readyMs + f.syncedMs));
+    if (synced !== undefined) rows.push({ figure: `${n} clients connecting at once: until all resynced via /sync`, system: run.system, value: synced, unit: 'ms' });
   }
 }
 
