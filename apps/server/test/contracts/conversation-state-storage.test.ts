@@ -8,44 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@parley/protocol';
 import type { ConversationCursor } from '../../src/ports/conversation-store.js';
 import type { NewMessage } from '../../src/ports/message-store.js';
-import { openDatabase } from '../../src/storage/open-database.js';
 import { PostgresConversationStateStore } from '../../src/storage/postgres-conversation-state-store.js';
 import { PostgresConversationStore } from '../../src/storage/postgres-conversation-store.js';
 import { PostgresMessageStore } from '../../src/storage/postgres-message-store.js';
 import { PostgresUpdateLog } from '../../src/storage/postgres-update-log.js';
 import { PostgresUserStore } from '../../src/storage/postgres-user-store.js';
 import type { SqlClient } from '../../src/storage/sql-client.js';
-import { createTestDatabase, TEST_DATABASE_URL } from '../support/test-database.js';
+import { SQL_BACKENDS } from '../support/sql-backends.js';
 
-const BACKENDS = [
-  {
-    name: 'PGlite (memory://)',
-    available: true,
-    async open() {
-      const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
-      return { db, dispose: () => db.close() };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: Boolean(TEST_DATABASE_URL),
-    async open() {
-      const database = await createTestDatabase();
-      const db = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
-      return {
-        db,
-        async dispose() {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
 
 const text = (senderId: number, receiverId: number, content: string): NewMessage => ({ senderId, receiverId, messageType: 'TEXT', content, extra: null, clientMsgId: null });
 
-for (const backend of BACKENDS) {
+for (const backend of SQL_BACKENDS) {
   describe.skipIf(!backend.available)(`conversation state on ${backend.name}`, () => {
     let db: SqlClient;
     let dispose: () => Promise<void>;

@@ -7,40 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@parley/protocol';
 import { withReply } from '../../src/domain/reply-snapshot.js';
-import { openDatabase } from '../../src/storage/open-database.js';
 import { PostgresConversationStore } from '../../src/storage/postgres-conversation-store.js';
 import { PostgresMessageEditStore } from '../../src/storage/postgres-message-edit-store.js';
 import { PostgresMessageStore } from '../../src/storage/postgres-message-store.js';
 import { PostgresUpdateLog } from '../../src/storage/postgres-update-log.js';
 import { PostgresUserStore } from '../../src/storage/postgres-user-store.js';
 import type { SqlClient } from '../../src/storage/sql-client.js';
-import { createTestDatabase, TEST_DATABASE_URL } from '../support/test-database.js';
+import { SQL_BACKENDS } from '../support/sql-backends.js';
 
-const BACKENDS = [
-  {
-    name: 'PGlite (memory://)',
-    available: true,
-    async open() {
-      const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
-      return { db, dispose: () => db.close() };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: Boolean(TEST_DATABASE_URL),
-    async open() {
-      const database = await createTestDatabase();
-      const db = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
-      return {
-        db,
-        async dispose() {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
 
 /** Counts the statements sent through a client, to show reads of a page stay a fixed number of queries. */
 function counting(db: SqlClient): { db: SqlClient; count: () => number } {
@@ -54,7 +28,7 @@ function counting(db: SqlClient): { db: SqlClient; count: () => number } {
   return { db: counted, count: () => queries };
 }
 
-for (const backend of BACKENDS) {
+for (const backend of SQL_BACKENDS) {
   describe.skipIf(!backend.available)(`message edits and reactions on ${backend.name}`, () => {
     let db: SqlClient;
     let dispose: () => Promise<void>;

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangedData, Message } from '@parley/protocol';
 import type { NewMessage, SendOutcome } from '../../src/ports/message-store.js';
 import { MemoryBlobStore } from '../../src/storage/blob-store.js';
-import { openDatabase } from '../../src/storage/open-database.js';
 import { PostgresBlockStore } from '../../src/storage/postgres-block-store.js';
 import { PostgresConversationStore } from '../../src/storage/postgres-conversation-store.js';
 import { PostgresMediaStore } from '../../src/storage/postgres-media-store.js';
@@ -15,39 +14,8 @@ import { PostgresMessageStore } from '../../src/storage/postgres-message-store.j
 import { PostgresUpdateLog } from '../../src/storage/postgres-update-log.js';
 import { PostgresUserStore } from '../../src/storage/postgres-user-store.js';
 import type { SqlClient } from '../../src/storage/sql-client.js';
-import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../support/test-database.js';
+import { SQL_BACKENDS } from '../support/sql-backends.js';
 
-interface Backend {
-  name: string;
-  available: boolean;
-  open(): Promise<{ db: SqlClient; dispose(): Promise<void> }>;
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'PGlite (memory://)',
-    available: true,
-    async open() {
-      const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
-      return { db, dispose: () => db.close() };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: Boolean(TEST_DATABASE_URL),
-    async open() {
-      const database: TestDatabase = await createTestDatabase();
-      const db = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
-      return {
-        db,
-        async dispose() {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
 
 const text = (senderId: number, receiverId: number, content: string, clientMsgId: string | null = null): NewMessage => ({
   senderId,
@@ -65,7 +33,7 @@ function stored(outcome: SendOutcome | undefined): Message & { userSeqs: Map<num
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-for (const backend of BACKENDS) {
+for (const backend of SQL_BACKENDS) {
   describe.skipIf(!backend.available)(`storage ports on ${backend.name}`, () => {
     let db: SqlClient;
     let dispose: () => Promise<void>;
