@@ -1,7 +1,6 @@
 import type { ErrorCode } from '@parley/protocol';
 import type { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
-import { turnCorkedSend } from '../turn-corked-send.js';
 import type { HubTransport, TransportEvents } from './hub-transport.js';
 
 /** Text WebSocket messages both ways; incoming messages may hold several records or part of one. */
@@ -38,7 +37,7 @@ export class HubWebSocketTransport implements HubTransport {
   }
 
   send(data: string): void {
-    if (this.socket.readyState === this.socket.OPEN) turnCorkedSend(this.socket, data);
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(data);
   }
 
   bufferedBytes(): number {

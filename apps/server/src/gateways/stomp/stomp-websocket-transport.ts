@@ -1,6 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
 import type { ClosableTransport } from '../transport.js';
-import { turnCorkedSend } from '../turn-corked-send.js';
 
 /** How long a closing socket may take to finish its close handshake before it is cut. */
 const CLOSE_GRACE_MS = 3000;
@@ -12,7 +11,7 @@ export class StompWebSocketTransport implements ClosableTransport {
   constructor(private readonly socket: WebSocket) {}
 
   send(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) turnCorkedSend(this.socket, text);
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 
   bufferedBytes(): number {
