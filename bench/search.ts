@@ -21,7 +21,7 @@
 import { performance } from 'node:perf_hooks';
 import { createScratchDatabase } from './scratch-database.js';
 import { openDatabase } from '../apps/server/src/storage/open-database.js';
-import { PostgresMessageSearch, SEARCH_SQL } from '../apps/server/src/storage/postgres-message-search.js';
+import { PostgresMessageSearch, RECENT_SEARCH_SQL, RECENT_WALK_ROWS, SEARCH_SQL } from '../apps/server/src/storage/postgres-message-search.js';
 import type { SqlClient } from '../apps/server/src/storage/sql-client.js';
 
 const SERVER_URL = process.env.PARLEY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -76,6 +76,8 @@ interface TermResult {
   hits: number;
   p50: number;
   p99: number;
+  /** The GIN index alone (the search before the recent walk), timed in the same run. */
+  indexOnly?: { p50: number; p99: number };
 }
 
 interface BackendResult {
@@ -195,9 +197,10 @@ async function measure(backend: string, db: SqlClient, messages: number): Promis
       `SELECT count(*)::int AS n FROM (${SEARCH_SQL}) AS found`,
       [SEARCHER, SEARCHER, q, null, null],
     );
-    const { p50, p99 } = await latencies(ROUNDS, () => search.search({ userId: SEARCHER, text: q, peerId: null, beforeId: null, limit: 20 }));
-    terms.push({ label, q, hits, p50, p99 });
-    console.error(`${backend}: ${label} (${q}): ${hits} hits, p50 ${ms(p50)}, p99 ${ms(p99)}`);
+    const { p50, p99 } = await latencies(ROUNDS, () => search.search({ userId: SEARCHER, text: q, peerId: null, beforeId: null, limit: 21 }));
+    const indexOnly = await latencies(ROUNDS, () => db.query(SEARCH_SQL, [SEARCHER, SEARCHER, q, null, 21]));
+    terms.push({ label, q, hits, p50, p99, indexOnly });
+    console.error(`${backend}: ${label} (${q}): ${hits} hits, p50 ${ms(p50)}, p99 ${ms(p99)}; index only p50 ${ms(indexOnly.p50)}, p99 ${ms(indexOnly.p99)}`);
   }
 
   const firstPage = await search.search({ userId: SEARCHER, text: '信号', peerId: null, beforeId: null, limit: 20 });
@@ -209,6 +212,8 @@ async function measure(backend: string, db: SqlClient, messages: number): Promis
   const plans = [
     { label: 'common zh, 2 chars (信号)', plan: await plan(db, SEARCH_SQL, [SEARCHER, SEARCHER, '信号', null, 21]) },
     { label: 'rare en (zephyr)', plan: await plan(db, SEARCH_SQL, [SEARCHER, SEARCHER, RARE_EN, null, 21]) },
+    { label: 'recent walk, common zh (信号)', plan: await plan(db, RECENT_SEARCH_SQL, [SEARCHER, '信号', null, 21, RECENT_WALK_ROWS]) },
+    { label: 'recent walk, rare en (zephyr), page not filled', plan: await plan(db, RECENT_SEARCH_SQL, [SEARCHER, RARE_EN, null, 21, RECENT_WALK_ROWS]) },
   ];
   const result: BackendResult = { backend, messages: stored, loadSeconds: loadMs / 1000, index, tableBytes, terms, peerAndPage, plans };
   if (COMPARE_TRGM && db.kind === 'postgres') result.trgm = await measureTrgm(db);
@@ -260,8 +265,10 @@ function report(result: BackendResult): void {
     `- search index: built in ${result.index.buildSeconds.toFixed(1)} s, ${mb(result.index.bytes)} ` +
       `(per million messages: ${(result.index.buildSeconds * perMillion).toFixed(1)} s, ${mb(result.index.bytes * perMillion)})`,
   );
-  console.log(`\n| query | q | searcher's matches | p50 | p99 |\n| --- | --- | ---: | ---: | ---: |`);
-  for (const t of result.terms) console.log(`| ${t.label} | \`${t.q}\` | ${t.hits} | ${ms(t.p50)} | ${ms(t.p99)} |`);
+  console.log(`\n| query | q | searcher's matches | p50 | p99 | index only p50 | index only p99 |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |`);
+  for (const t of result.terms) {
+    console.log(`| ${t.label} | \`${t.q}\` | ${t.hits} | ${ms(t.p50)} | ${ms(t.p99)} | ${t.indexOnly ? ms(t.indexOnly.p50) : ''} | ${t.indexOnly ? ms(t.indexOnly.p99) : ''} |`);
+  }
   for (const t of result.peerAndPage) console.log(`| ${t.label} | \`信号\` | | ${ms(t.p50)} | ${ms(t.p99)} |`);
   for (const p of result.plans) console.log(`\n### plan: ${p.label}\n\n\`\`\`\n${p.plan}\n\`\`\``);
   if (result.trgm) {

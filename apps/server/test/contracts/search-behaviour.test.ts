@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewMessage, SendOutcome } from '../../src/ports/message-store.js';
 import type { SearchRequest } from '../../src/ports/message-search.js';
 import { openDatabase } from '../../src/storage/open-database.js';
-import { PostgresMessageSearch, SEARCH_SQL } from '../../src/storage/postgres-message-search.js';
+import { PostgresMessageSearch, RECENT_SEARCH_SQL, RECENT_WALK_ROWS, SEARCH_SQL } from '../../src/storage/postgres-message-search.js';
 import { PostgresMessageStore } from '../../src/storage/postgres-message-store.js';
 import { PostgresUserStore } from '../../src/storage/postgres-user-store.js';
 import type { SqlClient } from '../../src/storage/sql-client.js';
@@ -177,6 +177,80 @@ for (const backend of BACKENDS) {
       await db.query('INSERT INTO conversation_unmatches (conversation_id, unmatched_by) VALUES ($1, $2)', [conversation!.id, peer]);
       expect(await contents({ userId: me!, text: '再见' })).toEqual(['再见 for now']);
       expect(await contents({ userId: peer!, text: '再见' })).toEqual([]);
+    });
+
+    /** Adds `perConversation` messages to each of `me`'s conversations, interleaved by id as in a real inbox. */
+    async function fill(me: number, perConversation: number, content: string): Promise<void> {
+      await db.query(
+        `INSERT INTO messages (conversation_id, seq, sender_id, receiver_id, message_type, content)
+         SELECT c.id, c.last_seq + g, CASE WHEN g % 2 = 0 THEN c.user_lo ELSE c.user_hi END, CASE WHEN g % 2 = 0 THEN c.user_hi ELSE c.user_lo END,
+                'TEXT', replace($3, '#', g::text)
+         FROM conversations c CROSS JOIN generate_series(1, $2::int) AS g
+         WHERE c.user_lo = $1 OR c.user_hi = $1
+         ORDER BY g, c.id`,
+        [me, perConversation, content],
+      );
+      await db.query('UPDATE conversations SET last_seq = last_seq + $2 WHERE user_lo = $1 OR user_hi = $1', [me, perConversation]);
+    }
+
+    const conversationOf = async (a: number, b: number) =>
+      (await db.query<{ id: number }>('SELECT id FROM conversations WHERE user_lo = $1 AND user_hi = $2', [Math.min(a, b), Math.max(a, b)]))[0]!.id;
+
+    it('pages a term common in the searcher\'s messages by walking them newest first, with every exclusion', async () => {
+      const [me, alice, bob, carol] = await users(4);
+      const [recalled] = await send(message(me!, alice!, 'hello first'), message(bob!, me!, 'hello bob'), message(me!, carol!, 'hello carol'));
+      await fill(me!, 40, 'hello #, see you');
+      await fill(me!, 10, 'nothing here #');
+      await fill(me!, 10, 'HELLO again #');
+      await messages.recall(recalled!);
+      const [hidden] = await db.query<{ id: number }>(
+        "SELECT max(id) AS id FROM messages WHERE receiver_id = $1 AND sender_id = $2 AND content LIKE 'HELLO again%'",
+        [me, bob],
+      );
+      await db.query('INSERT INTO hidden_messages (user_id, message_id) VALUES ($1, $2)', [me, hidden!.id]);
+      await db.query('UPDATE conversation_members SET cleared_up_to_seq = 10 WHERE user_id = $1 AND conversation_id = $2', [me, await conversationOf(me!, alice!)]);
+      await db.query('INSERT INTO conversation_unmatches (conversation_id, unmatched_by) VALUES ($1, $2)', [await conversationOf(me!, carol!), carol]);
+
+      // The walk fills the first page on its own: that is the path under test.
+      expect(await db.query(RECENT_SEARCH_SQL, [me, 'hello', null, 7, RECENT_WALK_ROWS])).toHaveLength(7);
+
+      const pages: number[][] = [];
+      let beforeId: number | null = null;
+      for (;;) {
+        const page = await find({ userId: me!, text: 'hello', limit: 7, beforeId });
+        if (page.length === 0) break;
+        pages.push(page.map((f) => f.message.id));
+        beforeId = page[page.length - 1]!.message.id;
+      }
+      const walked = pages.flat();
+      // The index alone (every match, no page) is the reference: same rows, same order.
+      const everything = (await db.query<{ id: number }>(SEARCH_SQL, [me, me, 'hello', null, null])).map((r) => Number(r.id));
+      expect(walked).toEqual(everything);
+      expect(walked).toEqual([...walked].sort((a, b) => b - a));
+      expect(pages.slice(0, -1).every((page) => page.length === 7)).toBe(true);
+
+      const rows = await db.query<{ id: number; conversation_id: number; seq: number; content: string }>(
+        'SELECT id, conversation_id, seq, content FROM messages WHERE id = ANY($1::int8[])',
+        [walked],
+      );
+      const carolConversation = await conversationOf(me!, carol!);
+      const aliceConversation = await conversationOf(me!, alice!);
+      expect(rows.some((r) => Number(r.conversation_id) === carolConversation)).toBe(false);
+      expect(rows.some((r) => Number(r.conversation_id) === aliceConversation && Number(r.seq) <= 10)).toBe(false);
+      expect(walked).not.toContain(Number(recalled));
+      expect(walked).not.toContain(Number(hidden!.id));
+      expect(rows.every((r) => r.content.toLowerCase().includes('hello'))).toBe(true);
+      // Alice's after the clear at seq 10 (the hello ones at seq 11 to 41, 10 HELLO) and Bob's
+      // (hello bob, 40 hello, 10 HELLO) less the hidden one.
+      expect(walked).toHaveLength(31 + 10 + (1 + 40 + 10 - 1));
+    });
+
+    it('finds a rare term older than the walk reaches, through the index', async () => {
+      const [me, peer] = await users(2);
+      await send(message(me!, peer!, 'zephyr once'));
+      await fill(me!, RECENT_WALK_ROWS + 50, 'filler #');
+      expect(await db.query(RECENT_SEARCH_SQL, [me, 'zephyr', null, 21, RECENT_WALK_ROWS])).toHaveLength(0);
+      expect(await contents({ userId: me!, text: 'zephyr', limit: 21 })).toEqual(['zephyr once']);
     });
 
     // At scale the plan is the search index (docs/storage.md shows it at a million messages); a

@@ -8,6 +8,7 @@ import { sql as conversationList } from './0009-conversation-list.js';
 import { sql as messageSearch } from './0010-message-search.js';
 import { sql as outbox } from './0011-outbox.js';
 import { sql as pushRegistrations } from './0012-push-registrations.js';
+import { sql as searchRecentWalk } from './0013-search-recent-walk.js';
 
 /** Append-only: never edit a shipped migration; add the next number. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 10, name: 'message-search', sql: messageSearch },
   { version: 11, name: 'outbox', sql: outbox },
   { version: 12, name: 'push-registrations', sql: pushRegistrations },
+  { version: 13, name: 'search-recent-walk', sql: searchRecentWalk },
 ];
