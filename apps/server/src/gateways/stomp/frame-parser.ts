@@ -13,8 +13,10 @@ export const MAX_HEADER_LINE_BYTES = 8 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
-/** A buffer this large is dropped once empty, so one burst does not pin memory for the connection's life. */
-const KEEP_BUFFER_BYTES = 64 * 1024;
+/** Smallest buffer taken: under 4 KiB, Node carves it from its shared pool instead of allocating. */
+const MIN_BUFFER_BYTES = 1024;
+/** Shared by every parser with nothing buffered. */
+const EMPTY = Buffer.alloc(0);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 type Phase = 'between' | 'head' | 'body';
@@ -35,7 +37,7 @@ export class StompFrameParser {
   version: StompVersion = '1.2';
   /** Bytes copied or scanned so far: a measure of work done, for tests that bound it. */
   workBytes = 0;
-  private buffer: Buffer = Buffer.alloc(0);
+  private buffer: Buffer = EMPTY;
   /** First byte not yet handed out (the start of the unfinished frame, if any). */
   private start = 0;
   private end = 0;
@@ -155,10 +157,14 @@ export class StompFrameParser {
     return { type: 'heartbeat' };
   }
 
-  /** Nothing buffered: rewind, and let go of a buffer grown by a burst. */
+  /**
+   * Nothing buffered: rewind, and let go of the buffer. An idle connection then holds no bytes
+   * here (most connections are idle most of the time, and a kept buffer was the largest part of
+   * an idle session); the next read takes a small buffer from Node's shared pool.
+   */
   private idle(): null {
     this.start = this.end = 0;
-    if (this.buffer.length > KEEP_BUFFER_BYTES) this.buffer = Buffer.alloc(0);
+    if (this.buffer.length > 0) this.buffer = EMPTY;
     return null;
   }
 
@@ -183,7 +189,7 @@ export class StompFrameParser {
   private reserve(bytes: number): void {
     if (this.end + bytes <= this.buffer.length) return;
     const live = this.end - this.start;
-    const target = this.start >= live && live + bytes <= this.buffer.length ? this.buffer : Buffer.allocUnsafe(Math.max(2 * (live + bytes), 4096));
+    const target = this.start >= live && live + bytes <= this.buffer.length ? this.buffer : Buffer.allocUnsafe(Math.max(2 * (live + bytes), MIN_BUFFER_BYTES));
     if (target === this.buffer) this.buffer.copyWithin(0, this.start, this.end);
     else this.buffer.copy(target, 0, this.start, this.end);
     this.workBytes += live;
