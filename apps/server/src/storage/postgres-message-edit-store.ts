@@ -24,6 +24,7 @@ export class PostgresMessageEditStore implements MessageEditStore {
       if (row.status === 'RECALLED') return { kind: 'recalled', message: toMessage(row, senderId) };
       // The quote a reply was sent with stays: an edit changes the words, not what they answer.
       const extra = withReply(edit.extra, splitReply(row.extra).replyTo);
+      await this.events.beforeMessageChange(tx, Number(row.conversation_id));
       const [updated] = await tx.query<MessageRow>(
         `UPDATE messages SET content = $2, extra = $3::jsonb, edited_at = now()
          WHERE id = $1 AND (content <> $2 OR extra IS DISTINCT FROM $3::jsonb)

@@ -212,6 +212,7 @@ export class PostgresMessageStore implements MessageStore {
       const [row] = await tx.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [messageId]);
       if (!row) throw new Error(`recall: message ${messageId} vanished`);
       if (row.status === 'RECALLED') return { kind: 'already', message: toMessage(row, Number(row.sender_id)) };
+      await this.outbox.events.beforeMessageChange(tx, Number(row.conversation_id));
       const [updated] = await tx.query<MessageRow>(
         `UPDATE messages SET status = 'RECALLED', content = '', extra = NULL WHERE id = $1 RETURNING ${MESSAGE_COLUMNS}`,
         [messageId],

@@ -9,6 +9,7 @@ import type {
   NotificationStatus,
   OutboxStore,
 } from '../ports/outbox-store.js';
+import { messageCreatedJson } from './outbox-events.js';
 import type { SqlClient } from './sql-client.js';
 
 const ms = (value: number) => Math.max(0, Math.round(value));
@@ -164,10 +165,15 @@ export class PostgresOutboxStore implements OutboxStore {
          WHERE e.status = 'PENDING' AND e.next_attempt_at <= now() AND (e.lease_until IS NULL OR e.lease_until <= now())
            AND NOT EXISTS (SELECT 1 FROM outbox_events p WHERE p.conversation_id = e.conversation_id AND p.status = 'PENDING' AND p.id < e.id)
          ORDER BY e.id LIMIT $1 FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE outbox_events o SET lease_until = now() + $2 * interval '1 millisecond', attempts = o.attempts + 1
+         FROM taken t WHERE o.id = t.id
+         RETURNING o.id, o.event, o.conversation_id, o.message_id, o.data, o.created_at, o.attempts
        )
-       UPDATE outbox_events o SET lease_until = now() + $2 * interval '1 millisecond', attempts = o.attempts + 1
-       FROM taken t WHERE o.id = t.id
-       RETURNING o.id, o.event, o.conversation_id, o.data, o.created_at, o.attempts`,
+       -- A send-path event holds the message id: built here from the message, which no write has
+       -- changed yet (a change fixes the data in the row first).
+       SELECT l.id, l.event, l.conversation_id, coalesce(l.data, ${messageCreatedJson('m')}) AS data, l.created_at, l.attempts
+       FROM leased l LEFT JOIN messages m ON l.data IS NULL AND m.id = l.message_id`,
       [limit, ms(leaseMs)],
     );
     return rows

@@ -20,7 +20,8 @@ export interface SendOutboxSettings {
  *   that pair is still collecting, nothing is written: it already stands for every later message
  *   of the pair, counted when it closes. A conversation the call just created has no member row
  *   in this statement's snapshot, and is not muted;
- * - a `message.created` event per stored item, in conversation and seq order.
+ * - a `message.created` event per stored item, in conversation and seq order, holding the
+ *   message id; its data is the message as created (see `fixPendingMessageCreated`).
  *
  * `append` is a SELECT of the append function's rows (with `idx`, `outcome` and the message
  * columns); `params` its parameters. Returns the statement and its parameters.
@@ -54,12 +55,11 @@ export function withSendOutbox(
     )`);
   }
   if (events) {
+    // The message id only: the data is built when the event is sent (or fixed by a later change
+    // of the message first), which keeps this step to a narrow row and two index entries.
     steps.push(`evented AS (
-      INSERT INTO outbox_events (event, conversation_id, data)
-      SELECT 'message.created', a.conversation_id, jsonb_build_object('message', jsonb_build_object(
-        'id', a.id, 'conversationId', a.conversation_id, 'seq', a.seq, 'senderId', a.sender_id, 'receiverId', a.receiver_id,
-        'messageType', a.message_type, 'content', a.content, 'extra', a.extra - 'revealed', 'clientMsgId', a.client_msg_id,
-        'createdAt', to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+      INSERT INTO outbox_events (event, conversation_id, message_id)
+      SELECT 'message.created', a.conversation_id, a.id
       FROM appended a WHERE a.outcome = 'stored' ORDER BY a.conversation_id, a.seq
     )`);
   }
@@ -71,7 +71,7 @@ export const SEND_OUTBOX_OFF: SendOutboxSettings = { notifications: false, coale
 
 /**
  * The `message.created` event's data for a message written outside the batch statement (exchange
- * requests and results), the same shape as the statement builds. An exchange result's revealed
+ * requests and results), the same shape as `messageCreatedJson` builds in SQL. An exchange result's revealed
  * profile data stays out: it leaves the server only to the two users.
  */
 export function messageCreatedData(row: MessageRow): { message: Record<string, unknown> } {

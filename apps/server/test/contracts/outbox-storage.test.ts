@@ -128,6 +128,46 @@ for (const backend of BACKENDS) {
       expect(events[1]!.data.message).toMatchObject({ id: stored.message.id, content: 'fixed', editedAt: expect.any(String) });
     });
 
+    it('sends message.created with the message as it was created, even after an edit, a recall or a recalled quote', async () => {
+      const db = await open();
+      const messages = new PostgresMessageStore(db, undefined, outboxOn(0));
+      const stored = await messages.appendBatch([text(9, 10, 'first'), text(9, 10, 'second'), text(9, 10, 'third')]);
+      const [first, second, third] = stored.map((s) => {
+        if (s.kind !== 'stored') throw new Error('not stored');
+        return s.message;
+      });
+      const [reply] = await messages.appendBatch([{ ...text(10, 9, 'answer'), extra: { replyTo: { id: third!.id, seq: third!.seq, senderId: 9, messageType: 'TEXT', preview: 'third' } } }]);
+      if (reply?.kind !== 'stored') throw new Error('not stored');
+      // The send path stores the message id alone; the data is built when the event is taken.
+      expect((await db.query<{ data: unknown }>('SELECT data FROM outbox_events ORDER BY id')).every((e) => e.data === null)).toBe(true);
+      await new PostgresMessageEditStore(db, ALL_EVENTS).editText({ messageId: second!.id, content: 'second, edited', extra: null });
+      await messages.recall(third!.id);
+      // One conversation: its events leave one at a time, each after the previous one finished.
+      const outbox = new PostgresOutboxStore(db);
+      const taken = [];
+      for (let batch = await outbox.claimEvents(10, 60_000); batch.length > 0; batch = await outbox.claimEvents(10, 60_000)) {
+        taken.push(...batch);
+        await outbox.finishEvents(batch.map((e) => ({ id: e.id, result: { status: 'SENT' as const } })));
+      }
+      expect(taken.map((e) => e.event)).toEqual(['message.created', 'message.created', 'message.created', 'message.created', 'message.edited', 'message.recalled']);
+      const created = taken.filter((e) => e.event === 'message.created').map((e) => (e.data as { message: Record<string, unknown> }).message);
+      expect(created.map((m) => m.content)).toEqual(['first', 'second', 'third', 'answer']);
+      expect(created[0]).toEqual({
+        id: first!.id,
+        conversationId: first!.conversationId,
+        seq: first!.seq,
+        senderId: 9,
+        receiverId: 10,
+        messageType: 'TEXT',
+        content: 'first',
+        extra: null,
+        clientMsgId: null,
+        createdAt: first!.createdAt,
+      });
+      expect(created[1]).not.toHaveProperty('editedAt');
+      expect(created[3]!.extra).toMatchObject({ replyTo: { id: third!.id, preview: 'third' } });
+    });
+
     it('writes nothing when the outbox is off, and only the events a deployment asked for', async () => {
       const db = await open();
       await new PostgresMessageStore(db).appendBatch([text(1, 2, 'quiet')]);

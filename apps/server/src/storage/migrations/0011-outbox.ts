@@ -9,6 +9,12 @@
  * of the pair writes nothing (`ON CONFLICT DO NOTHING`), so a burst costs one row. When its
  * coalescing window has passed, a worker closes it — counting then what is still there and
  * unread — fixes the payload (the same on every retry) and creates its deliveries.
+ *
+ * A `message.created` event of the send path stores only `message_id`: its data is built from
+ * the message when a worker takes it, and fixed in the row (`data`) by any write that changes a
+ * message of its conversation before then, so it is always the message as it was created. One
+ * partial index serves the pending events: the worker's per-conversation order check needs
+ * (conversation_id, id); taking the oldest pending ids sorts that index's (few) pending rows.
  */
 export const sql = /* sql */ `
 CREATE TABLE notifications (
@@ -46,7 +52,8 @@ CREATE TABLE outbox_events (
   id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   event           text NOT NULL,
   conversation_id bigint,
-  data            jsonb NOT NULL,
+  message_id      bigint,
+  data            jsonb CHECK (data IS NOT NULL OR message_id IS NOT NULL),
   created_at      timestamptz NOT NULL DEFAULT now(),
   status          text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'SENT', 'FAILED')),
   attempts        integer NOT NULL DEFAULT 0,
@@ -55,7 +62,6 @@ CREATE TABLE outbox_events (
   last_error      text,
   finished_at     timestamptz
 );
-CREATE INDEX outbox_events_pending ON outbox_events (id) WHERE status = 'PENDING';
 CREATE INDEX outbox_events_pending_by_conversation ON outbox_events (conversation_id, id) WHERE status = 'PENDING';
 CREATE INDEX outbox_events_finished ON outbox_events (finished_at) WHERE status <> 'PENDING';
 `;
