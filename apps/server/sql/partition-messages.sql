@@ -20,32 +20,41 @@ ALTER TABLE messages RENAME TO messages_unpartitioned;
 ALTER TABLE messages_unpartitioned RENAME CONSTRAINT messages_pkey TO messages_unpartitioned_pkey;
 ALTER TABLE messages_unpartitioned RENAME CONSTRAINT messages_seq_unique TO messages_unpartitioned_seq_unique;
 ALTER TABLE messages_unpartitioned RENAME CONSTRAINT messages_client_msg_id_unique TO messages_unpartitioned_client_msg_id_unique;
-ALTER INDEX messages_pending_exchange RENAME TO messages_unpartitioned_pending_exchange;
+-- Every secondary index of the table, whichever migration made it, is made again on the
+-- partitioned table; the old ones go first so that their names are free.
+CREATE TEMP TABLE messages_index_definitions ON COMMIT DROP AS
+  SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+  FROM pg_index i
+  WHERE i.indrelid = 'messages_unpartitioned'::regclass AND NOT i.indisprimary AND NOT i.indisunique;
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT name FROM messages_index_definitions LOOP
+    EXECUTE format('DROP INDEX %s', r.name);
+  END LOOP;
+END $$;
 
 CREATE SEQUENCE messages_partitioned_id_seq;
 SELECT setval('messages_partitioned_id_seq', COALESCE((SELECT max(id) FROM messages_unpartitioned), 0) + 1, false);
 
+-- The same columns in the same order, with their defaults, whichever migrations added them.
 CREATE TABLE messages (
-  id              bigint NOT NULL DEFAULT nextval('messages_partitioned_id_seq'),
-  conversation_id bigint NOT NULL,
-  seq             bigint NOT NULL,
-  sender_id       bigint NOT NULL,
-  receiver_id     bigint NOT NULL,
-  message_type    text NOT NULL,
-  content         text NOT NULL,
-  extra           jsonb,
-  status          text NOT NULL DEFAULT 'NORMAL',
-  is_read         boolean NOT NULL DEFAULT false,
-  client_msg_id   text,
-  created_at      timestamptz NOT NULL DEFAULT now(),
+  LIKE messages_unpartitioned INCLUDING DEFAULTS,
   CONSTRAINT messages_pkey PRIMARY KEY (id, created_at),
   CONSTRAINT messages_seq_unique UNIQUE (conversation_id, seq, created_at)
 ) PARTITION BY RANGE (created_at);
+ALTER TABLE messages ALTER COLUMN id SET DEFAULT nextval('messages_partitioned_id_seq');
 ALTER SEQUENCE messages_partitioned_id_seq OWNED BY messages.id;
 
 CREATE INDEX messages_conversation_seq ON messages (conversation_id, seq);
 CREATE INDEX messages_sender_client_msg_id ON messages (sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL;
-CREATE INDEX messages_pending_exchange ON messages (conversation_id, message_type) WHERE extra ->> 'exchangeStatus' = 'PENDING';
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT definition FROM messages_index_definitions LOOP
+    EXECUTE regexp_replace(r.definition, ' ON (\S+[.])?messages_unpartitioned ', ' ON messages ');
+  END LOOP;
+END $$;
 CREATE TABLE messages_default PARTITION OF messages DEFAULT;
 
 CREATE TABLE message_client_ids (
@@ -78,9 +87,7 @@ FROM generate_series(
   date_trunc('month', now()) + interval '2 months',
   interval '1 month') AS m;
 
-INSERT INTO messages (id, conversation_id, seq, sender_id, receiver_id, message_type, content, extra, status, is_read, client_msg_id, created_at)
-SELECT id, conversation_id, seq, sender_id, receiver_id, message_type, content, extra, status, is_read, client_msg_id, created_at
-FROM messages_unpartitioned;
+INSERT INTO messages SELECT * FROM messages_unpartitioned;
 
 DROP TABLE messages_unpartitioned;
 INSERT INTO schema_migrations (version, name) VALUES (1001, 'opt-in: messages partitioned by month') ON CONFLICT DO NOTHING;

@@ -69,6 +69,9 @@ beforeAll(async () => {
     PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/notify',
     PARLEY_PUSH_COALESCE_MS: '0',
     PARLEY_OUTBOX_POLL_MS: '100',
+    // The live-figures test sends until a refresh has seen its traffic, however long that takes.
+    PARLEY_SEND_RATE: '1000',
+    PARLEY_SEND_BURST: '1000',
   });
   adminOff = await startServer({ PARLEY_DEV_AUTH: 'true' });
   browser = await launchChromium();
@@ -92,7 +95,7 @@ describe('admin console', () => {
 
     await signIn(page);
     await page.locator('[data-testid="admin-nav-live"]').waitFor();
-    expect(await page.locator('nav button').allInnerTexts()).toEqual(['Live figures', 'Users', 'Conversations', 'Reports', 'Word lists']);
+    expect(await page.locator('nav button').allInnerTexts()).toEqual(['Live figures', 'Users', 'Conversations', 'Reports', 'Word lists', 'Notifications']);
     await page.reload();
     await page.locator('[data-testid="admin-nav-live"]').waitFor();
 
@@ -298,12 +301,12 @@ describe('admin console', () => {
     await eventually(async () => (await page.locator('[data-testid="admin-sign-in-error"]').innerText()).includes('管理令牌被拒绝'), 'refusal in Chinese');
     await signIn(page);
     await page.locator('[data-testid="admin-nav-live"]').waitFor();
-    expect(await page.locator('nav button').allInnerTexts()).toEqual(['实时数据', '用户', '会话', '举报', '敏感词']);
+    expect(await page.locator('nav button').allInnerTexts()).toEqual(['实时数据', '用户', '会话', '举报', '敏感词', '通知']);
     expect(await page.locator('[data-testid="figure-messages"] h3').innerText()).toBe('每秒消息数');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
 
     await page.locator('[data-testid="admin-language"]').selectOption('en');
-    await eventually(async () => (await page.locator('nav button').allInnerTexts()).join('|') === 'Live figures|Users|Conversations|Reports|Word lists', 'English labels');
+    await eventually(async () => (await page.locator('nav button').allInnerTexts()).join('|') === 'Live figures|Users|Conversations|Reports|Word lists|Notifications', 'English labels');
     expect(await page.locator('[data-testid="figure-messages"] h3').innerText()).toBe('Messages per second');
   });
 

@@ -35,6 +35,9 @@ describe.skipIf(!TEST_DATABASE_URL)('partition-messages.sql (opt-in)', () => {
         await admin.query(script);
         const [{ kind }] = (await admin.query(`SELECT relkind AS kind FROM pg_class WHERE relname = 'messages'`)).rows;
         expect(kind).toBe('p');
+        // Every index the migrations made on messages (search, media lookups, …) is there again.
+        const indexes = (await admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'messages'`)).rows.map((r: { indexname: string }) => r.indexname);
+        expect(indexes).toEqual(expect.arrayContaining(['messages_search', 'messages_search_by_sender', 'messages_by_media_key', 'messages_pending_exchange', 'messages_conversation_starts']));
       } finally {
         await admin.end();
       }
