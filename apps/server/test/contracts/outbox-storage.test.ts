@@ -8,46 +8,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NewMessage } from '../../src/ports/message-store.js';
 import { OutboxEventWriter } from '../../src/storage/outbox-events.js';
 import { appendOutboxEvents } from '../../src/storage/outbox-events.js';
-import { openDatabase } from '../../src/storage/open-database.js';
 import { PostgresMessageEditStore } from '../../src/storage/postgres-message-edit-store.js';
 import { PostgresMessageStore } from '../../src/storage/postgres-message-store.js';
 import { PostgresOutboxStore } from '../../src/storage/postgres-outbox-store.js';
 import type { SendOutboxSettings } from '../../src/storage/send-outbox.js';
 import type { SqlClient } from '../../src/storage/sql-client.js';
 import { OUTBOX_EVENT_NAMES } from '../../src/domain/outbox-events.js';
-import { createTestDatabase, TEST_DATABASE_URL } from '../support/test-database.js';
+import { SQL_BACKENDS } from '../support/sql-backends.js';
 
-interface Backend {
-  name: string;
-  available: boolean;
-  open(): Promise<{ db: SqlClient; dispose(): Promise<void> }>;
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'PGlite (memory://)',
-    available: true,
-    async open() {
-      const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
-      return { db, dispose: () => db.close() };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: Boolean(TEST_DATABASE_URL),
-    async open() {
-      const database = await createTestDatabase();
-      const db = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
-      return {
-        db,
-        async dispose() {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
 
 const ALL_EVENTS = new OutboxEventWriter(new Set(OUTBOX_EVENT_NAMES));
 const outboxOn = (coalesceMs: number): SendOutboxSettings => ({ notifications: true, coalesceMs, events: ALL_EVENTS });
@@ -64,7 +32,7 @@ const text = (senderId: number, receiverId: number, content: string, notifyRecei
 
 const keepAll = (n: { id: number; receiverId: number; unreadCount: number }) => ({ payload: { id: `n_${n.id}`, userId: n.receiverId, count: n.unreadCount } });
 
-for (const backend of BACKENDS) {
+for (const backend of SQL_BACKENDS) {
   describe.skipIf(!backend.available)(`outbox storage on ${backend.name}`, () => {
     let opened: { db: SqlClient; dispose(): Promise<void> } | null = null;
     const open = async () => {

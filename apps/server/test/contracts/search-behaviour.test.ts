@@ -7,44 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewMessage, SendOutcome } from '../../src/ports/message-store.js';
 import type { SearchRequest } from '../../src/ports/message-search.js';
-import { openDatabase } from '../../src/storage/open-database.js';
 import { PostgresMessageSearch, RECENT_SEARCH_SQL, RECENT_WALK_ROWS, SEARCH_SQL } from '../../src/storage/postgres-message-search.js';
 import { PostgresMessageStore } from '../../src/storage/postgres-message-store.js';
 import { PostgresUserStore } from '../../src/storage/postgres-user-store.js';
 import type { SqlClient } from '../../src/storage/sql-client.js';
-import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../support/test-database.js';
+import { SQL_BACKENDS } from '../support/sql-backends.js';
 
-interface Backend {
-  name: string;
-  available: boolean;
-  open(): Promise<{ db: SqlClient; dispose(): Promise<void> }>;
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'PGlite (memory://)',
-    available: true,
-    async open() {
-      const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
-      return { db, dispose: () => db.close() };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: Boolean(TEST_DATABASE_URL),
-    async open() {
-      const database: TestDatabase = await createTestDatabase();
-      const db = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
-      return {
-        db,
-        async dispose() {
-          await db.close();
-          await database.drop();
-        },
-      };
-    },
-  },
-];
 
 const message = (senderId: number, receiverId: number, content: string, messageType: NewMessage['messageType'] = 'TEXT', extra: Record<string, unknown> | null = null): NewMessage => ({
   senderId,
@@ -55,7 +23,7 @@ const message = (senderId: number, receiverId: number, content: string, messageT
   clientMsgId: null,
 });
 
-for (const backend of BACKENDS) {
+for (const backend of SQL_BACKENDS) {
   describe.skipIf(!backend.available)(`message search on ${backend.name}`, () => {
     let db: SqlClient;
     let dispose: () => Promise<void>;
