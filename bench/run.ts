@@ -117,7 +117,9 @@ async function loadPhases(): Promise<void> {
   const results = new Map<string, LoadResult[]>();
   for (let round = 1; round <= ROUNDS; round++) {
     for (const run of LOAD_RUNS) {
-      for (const target of targets) {
+      // Each round starts one system later, so no system always runs first (after an idle
+      // machine) or right after another one's load.
+      for (const target of rotated(targets, round - 1)) {
         const load = new StompLoad(loadTarget(target.mode, servers.get(target.key)!.url, tokens), run.pairs, 1);
         await load.connect();
         const result = await run.run(load);
@@ -210,6 +212,11 @@ function print(): void {
     const digits = row.unit === 'ms' || row.unit === 'KiB' ? 1 : 0;
     console.log(`| ${row.figure} | ${row.system} | ${f(row.value, digits)} ${row.unit} | ${ratio(row.value, row.raw)} | ${ratio(row.value, row.socketio)} |`);
   }
+}
+
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const start = by % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
 }
 
 function range(first: number, count: number): number[] {

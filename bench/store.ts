@@ -6,7 +6,8 @@
  * PostgreSQL: a scratch database on PARLEY_BENCH_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test), created for each run and dropped afterwards.
  * Knobs: BENCH_MESSAGES (batched run size), BENCH_PRODUCERS (concurrent senders), BENCH_USERS,
- * BENCH_ONLY=batched (skip the slower runs, for profiling), BENCH_OUTBOX=on (below).
+ * BENCH_ONLY=batched (skip the slower runs, for profiling), BENCH_OUTBOX=on (below),
+ * BENCH_DROP_INDEXES=name,name (PostgreSQL: drop these indexes first, to see what each costs a send).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,7 @@ const SERVER_URL = process.env.PARLEY_BENCH_DATABASE_URL ?? 'postgres://postgres
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 60_000);
 const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 1024);
 const USERS = Number(process.env.BENCH_USERS ?? 2000);
+const DROPPED_INDEXES = (process.env.BENCH_DROP_INDEXES ?? '').split(',').filter(Boolean);
 const CONVERSATIONS = USERS * 2;
 /** The batching the server runs with by default (PARLEY_WRITE_BATCH_MAX / PARLEY_WRITE_CONCURRENCY). */
 const PRODUCTION_BATCH = (() => {
@@ -141,6 +143,7 @@ async function onPostgres(name: string, batch: { maxBatch: number; concurrency: 
   return withScratchDatabase(async (url) => {
     const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
     try {
+      for (const index of DROPPED_INDEXES) await db.query(`DROP INDEX ${pg.escapeIdentifier(index)}`);
       return await run(name, db, batch, messages);
     } finally {
       await db.close();
@@ -174,7 +177,7 @@ async function main(): Promise<void> {
   );
   await pgSettings.end();
   console.log(`PostgreSQL: ${settings.rows.map((r) => `${r.name}=${r.setting}`).join(' ')}`);
-  console.log(`users=${USERS} conversations=${CONVERSATIONS} producers=${PRODUCERS} (each awaits its send, then sends the next) outbox=${OUTBOX_MODE}\n`);
+  console.log(`users=${USERS} conversations=${CONVERSATIONS} producers=${PRODUCERS} (each awaits its send, then sends the next) outbox=${OUTBOX_MODE}${DROPPED_INDEXES.length ? ` without=${DROPPED_INDEXES.join(',')}` : ''}\n`);
 
   const batched = await onPostgres(`PostgreSQL, batched (SendQueue ${PRODUCTION_BATCH.maxBatch} max, ${PRODUCTION_BATCH.concurrency} in flight)`, PRODUCTION_BATCH, MESSAGES);
   if (process.env.BENCH_ONLY === 'batched') return print([batched]);
