@@ -8,6 +8,10 @@
  * Knobs: BENCH_MESSAGES (batched run size), BENCH_PRODUCERS (concurrent senders), BENCH_USERS,
  * BENCH_ONLY=batched (skip the slower runs, for profiling), BENCH_OUTBOX=on (below),
  * BENCH_DROP_INDEXES=name,name (PostgreSQL: drop these indexes first, to see what each costs a send).
+ *
+ * Then, on PostgreSQL, the latency of one batch by its size: one caller, one `appendBatch` at a
+ * time (the statement and its commit), beside a `SELECT 1` round trip — the floor a lone message
+ * pays at low load, whatever the batching (BENCH_ONLY=latency runs only this).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -179,6 +183,7 @@ async function main(): Promise<void> {
   console.log(`PostgreSQL: ${settings.rows.map((r) => `${r.name}=${r.setting}`).join(' ')}`);
   console.log(`users=${USERS} conversations=${CONVERSATIONS} producers=${PRODUCERS} (each awaits its send, then sends the next) outbox=${OUTBOX_MODE}${DROPPED_INDEXES.length ? ` without=${DROPPED_INDEXES.join(',')}` : ''}\n`);
 
+  if (process.env.BENCH_ONLY === 'latency') return batchLatencies();
   const batched = await onPostgres(`PostgreSQL, batched (SendQueue ${PRODUCTION_BATCH.maxBatch} max, ${PRODUCTION_BATCH.concurrency} in flight)`, PRODUCTION_BATCH, MESSAGES);
   if (process.env.BENCH_ONLY === 'batched') return print([batched]);
   const perMessage = await onPostgres('PostgreSQL, one transaction per message (8 in flight)', { maxBatch: 1, concurrency: 8 }, Math.max(2000, Math.round(MESSAGES / 6)));
@@ -188,6 +193,45 @@ async function main(): Promise<void> {
   console.log(`\nbatched / per-message on PostgreSQL: ${(batched.perSecond / perMessage.perSecond).toFixed(1)}×  (target ≥ 5×)`);
   console.log(`batched on PostgreSQL: ${Math.round(batched.perSecond).toLocaleString('en-US')} durable sends/s (target ≥ 30,000)`);
   console.log(`PGlite / PostgreSQL batched: ${(pglite.perSecond / batched.perSecond).toFixed(2)}×`);
+  await batchLatencies();
+}
+
+/** One `appendBatch` at a time, by batch size, each of new messages between existing users. */
+async function batchLatencies(): Promise<void> {
+  const rounds = 400;
+  const quantiles = (samples: number[]) => {
+    const sorted = [...samples].sort((a, b) => a - b);
+    return `p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]!.toFixed(2)} ms`;
+  };
+  const timed = async (work: () => Promise<unknown>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const started = performance.now();
+      await work();
+      samples.push(performance.now() - started);
+    }
+    return quantiles(samples);
+  };
+  await withScratchDatabase(async (url) => {
+    const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
+    try {
+      await db.query('INSERT INTO users (id) SELECT g FROM generate_series(1, $1::int) g', [USERS]);
+      const store = new PostgresMessageStore(db);
+      let n = 0;
+      const batch = (size: number) =>
+        Array.from({ length: size }, () => {
+          const [from, to] = pair(n % CONVERSATIONS);
+          return { senderId: from, receiverId: to, messageType: 'TEXT' as const, content: `message ${n}`, extra: null, clientMsgId: `latency-${n++}` };
+        });
+      // Unmeasured: creates the conversations, so the measured batches only append.
+      while (n < CONVERSATIONS) await store.appendBatch(batch(64));
+      console.log('\nOne batch at a time (PostgreSQL; statement and commit):');
+      console.log(`  SELECT 1 round trip: ${await timed(() => db.query('SELECT 1'))}`);
+      for (const size of [1, 4, 16, 64, 256]) console.log(`  batch of ${String(size).padStart(3)}: ${await timed(() => store.appendBatch(batch(size)))}`);
+    } finally {
+      await db.close();
+    }
+  });
 }
 
 main().catch((error) => {
