@@ -4,6 +4,17 @@ import type { HeartbeatPlan } from './connect-negotiation.js';
 /** Silence longer than this many client periods ends the connection. */
 export const CLIENT_SILENCE_FACTOR = 3;
 
+/**
+ * What the monitor acts on: its connection itself, rather than two callbacks, which cost every
+ * idle session two closures and their scope.
+ */
+export interface HeartbeatPeer {
+  /** Writes a heart-beat (an EOL). */
+  sendHeartbeat(): void;
+  /** Ends the connection: the client has been silent for `silentMs`. */
+  heartbeatTimedOut(silentMs: number): void;
+}
+
 /** Every connection's two checks, on timers shared by all connections with the same period. */
 const SEND_CHECKS = new SharedIntervals<HeartbeatMonitor>((monitor, now) => monitor.checkSend(now));
 const SILENCE_CHECKS = new SharedIntervals<HeartbeatMonitor>((monitor, now) => monitor.checkSilence(now));
@@ -19,8 +30,7 @@ export class HeartbeatMonitor {
 
   constructor(
     private readonly plan: HeartbeatPlan,
-    private readonly sendBeat: () => void,
-    private readonly onSilentPeer: (silentMs: number) => void,
+    private readonly peer: HeartbeatPeer,
   ) {
     this.silenceCheckMs = Math.max(10, plan.clientSendMs / 2);
     if (plan.serverSendMs > 0) SEND_CHECKS.add(plan.serverSendMs, this);
@@ -34,12 +44,12 @@ export class HeartbeatMonitor {
 
   /** @internal called by the shared timer */
   checkSend(now: number): void {
-    if (now - this.lastSentAt >= this.plan.serverSendMs / 2) this.sendBeat();
+    if (now - this.lastSentAt >= this.plan.serverSendMs / 2) this.peer.sendHeartbeat();
   }
 
   /** @internal called by the shared timer */
   checkSilence(now: number): void {
     const silent = now - this.lastReceivedAt;
-    if (silent > this.plan.clientSendMs * CLIENT_SILENCE_FACTOR) this.onSilentPeer(silent);
+    if (silent > this.plan.clientSendMs * CLIENT_SILENCE_FACTOR) this.peer.heartbeatTimedOut(silent);
   }
 }

@@ -15,10 +15,11 @@ import { connectToken, negotiateVersion, planHeartbeat, type HeartbeatPlan } fro
 import { DESTINATION_BY_KIND, SUBSCRIBABLE } from './destinations.js';
 import { StompFrameParser } from './frame-parser.js';
 import { textFrame } from './frame-serializer.js';
-import { HeartbeatMonitor } from './heartbeat-monitor.js';
+import { HeartbeatMonitor, type HeartbeatPeer } from './heartbeat-monitor.js';
 import { encodedBody } from './push-body.js';
 import { connectRefusalHeader } from './stomp-errors.js';
 import { headerOf, StompProtocolError, type StompFrame, type StompVersion } from './stomp-frame.js';
+import { unwatchTokenExpiry, watchTokenExpiry, type ExpiringSession } from '../token-expiry.js';
 import { CLOSE_CODES, type ClosableTransport } from '../transport.js';
 import { MAX_SUBSCRIPTIONS, Subscriptions, type AckMode } from './subscriptions.js';
 
@@ -47,32 +48,36 @@ const CLOSE_MESSAGES: Record<SessionCloseReason, { message: string; code: number
 
 type Phase = 'new' | 'connecting' | 'connected' | 'closed';
 
+/** The initial command tail and CONNECT outcome of every connection: one settled promise shared by all. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /**
  * One STOMP 1.0–1.2 connection over any transport: CONNECT with a token, user
  * queues, `/app/chat.*` commands run one at a time in arrival order, RECEIPT after commit,
  * heart-beats, ERROR-then-close for protocol errors. It is the door's ClientSession.
  */
-export class StompConnection implements ClientSession {
+export class StompConnection implements ClientSession, ExpiringSession, HeartbeatPeer {
   readonly door = 'stomp' as const;
   userId = 0;
   private phase: Phase = 'new';
   private version: StompVersion = '1.2';
   private readonly parser = new StompFrameParser();
-  private readonly subscriptions = new Subscriptions(() => this.version);
+  private readonly subscriptions = new Subscriptions();
   private heartbeat: HeartbeatMonitor | null = null;
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<void> = SETTLED;
   /** Settles once CONNECT has been handled, whatever the outcome. */
-  private ready: Promise<void> = Promise.resolve();
+  private ready: Promise<void> = SETTLED;
   private framesInFlight = 0;
   private messageCounter = 0;
   private registered: Promise<void> | null = null;
   private readonly wireId: string;
   private readonly closedCallbacks: (() => void)[] = [];
+  /** Made by the first SEND: a connection that only listens never needs it. */
   private commandContext: StompCommandContext | null = null;
   /** Ends a connection that has not completed CONNECT in time (an idle or stalled socket holds resources). */
   private connectTimer: NodeJS.Timeout | null = null;
-  /** Ends the connection when its access token expires, so a revoked user does not stay connected. */
-  private expiryTimer: NodeJS.Timeout | null = null;
+  /** When the access token expires (epoch ms), so a revoked user does not stay connected; Infinity when it does not. */
+  accessExpiresAtMs = Infinity;
   /** Set once output passed the send buffer limit, so the closing ERROR itself does not trigger it again. */
   private overflowed = false;
 
@@ -220,7 +225,7 @@ export class StompConnection implements ClientSession {
           start: () => {
             if (this.subscriptions.has(id)) throw this.frameError(frame, 'Duplicate subscription id', `subscription ${id.slice(0, 64)} already exists on this connection`);
             if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) throw this.frameError(frame, 'Too many subscriptions', `a connection may hold at most ${MAX_SUBSCRIPTIONS} subscriptions`);
-            this.subscriptions.add(id, destination, ack as AckMode);
+            this.subscriptions.add(id, destination, ack as AckMode, this.version);
           },
         };
       }
@@ -266,16 +271,15 @@ export class StompConnection implements ClientSession {
     // and subscribed receives every later push.
     this.registered = this.deps.registry.add(this).catch((error: unknown) => this.deps.logger.error({ err: error }, 'registering a STOMP session failed'));
     await this.registered;
+    // Settled promises are interchangeable: the shared one lets this connection's own be collected.
+    this.registered = SETTLED;
     if (this.isClosed) return;
     this.clearConnectTimer();
     this.phase = 'connected';
-    if (identity.expiresAt !== undefined) this.armExpiry(identity.expiresAt);
-    this.commandContext = {
-      caller: { userId, door: 'stomp', connectionId: this.id },
-      commands: this.deps.commands,
-      echoToSelf: (message: Message) => this.push({ kind: 'message', body: message, recipients: [] }, { userId, userSeq: null }),
-      answer: (destination, body) => this.pushToQueue(destination, JSON.stringify(body)),
-    };
+    if (identity.expiresAt !== undefined) {
+      this.accessExpiresAtMs = identity.expiresAt * 1000;
+      watchTokenExpiry(this);
+    }
     const offer = this.deps.options.heartbeatMs;
     this.write(
       textFrame(
@@ -291,14 +295,21 @@ export class StompConnection implements ClientSession {
         this.version,
       ),
     );
-    this.heartbeat = new HeartbeatMonitor(
-      plan,
-      () => this.write('\n'),
-      (silentMs) => {
-        this.sendError('Heart-beat timeout', `no data from the client for ${silentMs} ms`);
-        this.finish(CLOSE_CODES.protocolError, 'heart-beat timeout');
-      },
-    );
+    this.heartbeat = new HeartbeatMonitor(plan, this);
+    // Frames scheduled so far wait on this call's own promise, which settles as it returns; later
+    // ones may start at once, so the shared settled promise serves them and this one can go.
+    this.ready = SETTLED;
+  }
+
+  /** @internal called by the heart-beat monitor */
+  sendHeartbeat(): void {
+    this.write('\n');
+  }
+
+  /** @internal called by the heart-beat monitor */
+  heartbeatTimedOut(silentMs: number): void {
+    this.sendError('Heart-beat timeout', `no data from the client for ${silentMs} ms`);
+    this.finish(CLOSE_CODES.protocolError, 'heart-beat timeout');
   }
 
   private async send(destination: string, bytes: Uint8Array): Promise<void> {
@@ -311,10 +322,21 @@ export class StompConnection implements ClientSession {
           : new AppError('FORBIDDEN', `SEND goes only to /app/chat.* destinations, not ${destination}`);
       }
       if (body === INVALID_JSON) throw new AppError('VALIDATION_FAILED', 'body: not valid JSON in UTF-8');
-      await handler(this.commandContext!, body);
+      await handler(this.commandContext ?? this.makeCommandContext(), body);
     } catch (error) {
       this.pushError(error, destination, body);
     }
+  }
+
+  private makeCommandContext(): StompCommandContext {
+    const { userId } = this;
+    this.commandContext = {
+      caller: { userId, door: 'stomp', connectionId: this.id },
+      commands: this.deps.commands,
+      echoToSelf: (message: Message) => this.push({ kind: 'message', body: message, recipients: [] }, { userId, userSeq: null }),
+      answer: (destination, body) => this.pushToQueue(destination, JSON.stringify(body)),
+    };
+    return this.commandContext;
   }
 
   private pushError(error: unknown, destination: string, body: unknown): void {
@@ -373,15 +395,11 @@ export class StompConnection implements ClientSession {
     this.write(textFrame('ERROR', headers, detail, this.version));
   }
 
-  /** Timers fire after at most 2^31-1 ms (about 24.8 days), so a longer-lived token re-arms until its real expiry. */
-  private armExpiry(expiresAtS: number): void {
-    const inMs = Math.max(0, Math.min(expiresAtS * 1000 - Date.now(), 2 ** 31 - 1));
-    this.expiryTimer = setTimeout(() => {
-      if (Date.now() < expiresAtS * 1000) return this.armExpiry(expiresAtS);
-      this.sendError('Access token expired', 'UNAUTHORIZED: the access token expired; reconnect with a fresh one', undefined, [['reconnect', 'true']]);
-      this.finish(CLOSE_CODES.policyViolation, 'access token expired');
-    }, inMs);
-    this.expiryTimer.unref();
+  /** @internal called by the shared token expiry check */
+  expireAccess(): void {
+    if (this.phase === 'closed') return;
+    this.sendError('Access token expired', 'UNAUTHORIZED: the access token expired; reconnect with a fresh one', undefined, [['reconnect', 'true']]);
+    this.finish(CLOSE_CODES.policyViolation, 'access token expired');
   }
 
   private clearConnectTimer(): void {
@@ -408,7 +426,7 @@ export class StompConnection implements ClientSession {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     this.clearConnectTimer();
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.accessExpiresAtMs !== Infinity) unwatchTokenExpiry(this);
     this.heartbeat?.stop();
     this.transport.close(code, reason);
     if (this.registered) {

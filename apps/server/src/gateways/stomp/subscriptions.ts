@@ -16,45 +16,38 @@ export interface Subscription {
 export const MAX_SUBSCRIPTIONS = 64;
 
 /**
- * A connection's subscriptions, indexed by destination for pushing. Adding and removing are
- * O(1) (maps keyed by id), and the count is capped so a push to one destination is written at
- * most MAX_SUBSCRIPTIONS times.
+ * A connection's subscriptions, in the order they were made. A plain array: a connection holds a
+ * handful (at most MAX_SUBSCRIPTIONS), so a scan costs less than keeping maps by id and by
+ * destination, which were most of an idle session's subscription memory.
  */
 export class Subscriptions {
-  private readonly byId = new Map<string, Subscription>();
-  private readonly byDestination = new Map<string, Map<string, Subscription>>();
-
-  constructor(private readonly version: () => StompVersion) {}
+  private readonly list: Subscription[] = [];
 
   get size(): number {
-    return this.byId.size;
+    return this.list.length;
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.list.some((subscription) => subscription.id === id);
   }
 
   /** Adds a subscription; the caller has checked that the id is new and that there is room. */
-  add(id: string, destination: string, ack: AckMode): void {
-    const subscription: Subscription = { id, destination, ack, wireId: escapeHeader(id, this.version()) };
-    this.byId.set(id, subscription);
-    let onDestination = this.byDestination.get(destination);
-    if (!onDestination) this.byDestination.set(destination, (onDestination = new Map()));
-    onDestination.set(id, subscription);
+  add(id: string, destination: string, ack: AckMode, version: StompVersion): void {
+    this.list.push({ id, destination, ack, wireId: escapeHeader(id, version) });
   }
 
   /** Removes the subscription; an unknown id is ignored, as STOMP allows. */
   remove(id: string): void {
-    const subscription = this.byId.get(id);
-    if (!subscription) return;
-    this.byId.delete(id);
-    const onDestination = this.byDestination.get(subscription.destination);
-    onDestination?.delete(id);
-    if (onDestination?.size === 0) this.byDestination.delete(subscription.destination);
+    const index = this.list.findIndex((subscription) => subscription.id === id);
+    if (index >= 0) this.list.splice(index, 1);
   }
 
   /** The destination's subscriptions in the order they were made, or undefined when none. */
-  on(destination: string): Iterable<Subscription> | undefined {
-    return this.byDestination.get(destination)?.values();
+  on(destination: string): Subscription[] | undefined {
+    let matching: Subscription[] | undefined;
+    for (const subscription of this.list) {
+      if (subscription.destination === destination) (matching ??= []).push(subscription);
+    }
+    return matching;
   }
 }
