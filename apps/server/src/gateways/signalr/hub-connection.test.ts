@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryEvent } from '../../domain/delivery-event.js';
 import { Metrics } from '../../metrics.js';
 import { SessionRegistry } from '../../services/session-registry.js';
@@ -32,15 +32,16 @@ class FakeTransport implements HubTransport {
 
 const silent = { debug() {}, error() {}, info() {}, warn() {} } as never;
 
-function open(maxBufferedBytes = 1024) {
+function open(maxBufferedBytes = 1024, options: Record<string, number> = {}, accessExpiresAt?: number) {
   const registry = new SessionRegistry();
   const transport = new FakeTransport();
   const connection = new HubConnection({
     userId: 7,
     connectionId: 'c-1234567890abcdef',
     statefulRequested: false,
+    accessExpiresAt,
     methods: new Map(),
-    options: resolveSignalROptions({ maxBufferedBytes }),
+    options: resolveSignalROptions({ maxBufferedBytes, ...options }),
     registry,
     metrics: new Metrics({ connections: () => [] }),
     logger: silent,
@@ -76,5 +77,49 @@ describe('HubConnection', () => {
     expect(drained.transport.records().at(-1)).toEqual({ type: 7, allowReconnect: true });
     drained.connection.push(typing, typing.recipients[0]!);
     expect(drained.transport.records().at(-1)).toEqual({ type: 7, allowReconnect: true });
+  });
+});
+
+describe('HubConnection checks on the shared interval', () => {
+  // A keep-alive interval of their own gives these tests a check period, and so a shared timer, of their own.
+  const timers = { keepAliveIntervalMs: 1600, clientTimeoutMs: 4000 };
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('pings after a keep-alive interval without output, and not while output flows', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { transport, connection } = open(1024, timers);
+    vi.advanceTimersByTime(1200);
+    connection.push(typing, typing.recipients[0]!);
+    vi.advanceTimersByTime(1200);
+    expect(transport.records().filter((r) => r.type === 6)).toHaveLength(0);
+    vi.advanceTimersByTime(800);
+    expect(transport.records().filter((r) => r.type === 6)).toHaveLength(1);
+    connection.close('shutdown');
+  });
+
+  it('closes a client that pinged once and then went silent for its client timeout', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { transport, connection } = open(1024, timers);
+    connection.receive(`{"type":6}${RS}`);
+    vi.advanceTimersByTime(3200);
+    connection.receive(`{"type":6}${RS}`);
+    vi.advanceTimersByTime(3200);
+    expect(connection.isClosed).toBe(false);
+    vi.advanceTimersByTime(1600);
+    expect(connection.isClosed).toBe(true);
+    expect(transport.records().at(-1)).toEqual({ type: 7, allowReconnect: true, error: 'Server timeout elapsed without receiving a message from the client.' });
+  });
+
+  it('closes with a reconnect hint within a check period of the access token expiring', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { transport, connection, registry } = open(1024, timers, (Date.now() + 30_000) / 1000);
+    vi.advanceTimersByTime(29_000);
+    expect(connection.isClosed).toBe(false);
+    vi.advanceTimersByTime(2000);
+    expect(connection.isClosed).toBe(true);
+    expect(transport.records().at(-1)).toMatchObject({ type: 7, allowReconnect: true, error: expect.stringMatching(/expired/) });
+    expect(registry.sessionsOf(7).size).toBe(0);
   });
 });

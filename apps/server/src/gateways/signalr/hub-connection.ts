@@ -14,6 +14,7 @@ import { OversizeRecordError, record, RecordSplitter } from './hub-records.js';
 import type { HubTransport } from './hub-transport.js';
 import type { SignalROptions } from './signalr-options.js';
 import { StatefulBuffer } from './stateful-buffer.js';
+import { SharedIntervals } from '../shared-intervals.js';
 
 export interface HubConnectionDeps {
   userId: number;
@@ -33,9 +34,24 @@ export interface HubConnectionDeps {
 }
 
 type State = 'handshake' | 'open' | 'detached' | 'closed';
-type TimerName = 'handshake' | 'keepAlive' | 'clientTimeout' | 'ack' | 'detached' | 'expiry';
 
 const RECONNECT = { type: MessageType.Close, allowReconnect: true } as const;
+
+/**
+ * Keep-alive, client timeout and token expiry of every open connection, checked on one interval
+ * shared by all of them (as ASP.NET Core SignalR ticks its connections once a second) instead of
+ * timers per connection, which an idle connection held for its whole life.
+ */
+const CONNECTION_CHECKS = new SharedIntervals<HubConnection>((connection, now) => connection.check(now));
+
+/**
+ * How often an open connection is checked: once a second, or more often when the keep-alive
+ * interval is short, so a ping comes at most half an interval late and well inside a client's
+ * server timeout (twice the keep-alive interval by default).
+ */
+function checkPeriodMs(options: Readonly<SignalROptions>): number {
+  return Math.min(1000, options.keepAliveIntervalMs / 2);
+}
 
 /**
  * One SignalR connection (JSON hub protocol) of one user, whatever its transport: handshake,
@@ -56,14 +72,23 @@ export class HubConnection implements ClientSession, HubCaller {
   /** Record bytes of the queued calls: with the count, bounds what one connection holds in memory. */
   private pendingInvocationBytes = 0;
   private registered = false;
-  private readonly tempIds = new Map<string, unknown>();
-  private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  private tempIds: Map<string, unknown> | null = null;
+  private lastSentAt = 0;
+  private lastReceivedAt = 0;
+  /** When the access token expires (epoch ms); Infinity when it does not. */
+  private readonly accessExpiresAtMs: number;
+  /** Whether it is in CONNECTION_CHECKS (from the handshake on). */
+  private inChecks = false;
+  private handshakeTimer: NodeJS.Timeout | null;
+  private detachedTimer: NodeJS.Timeout | null = null;
+  private ackTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: HubConnectionDeps) {
     this.id = deps.connectionId;
     this.userId = deps.userId;
     this.splitter = new RecordSplitter(deps.options.maxMessageBytes);
-    this.startTimer('handshake', deps.options.handshakeTimeoutMs, () => this.refuseHandshake('Handshake was canceled.'));
+    this.accessExpiresAtMs = deps.accessExpiresAt === undefined ? Infinity : deps.accessExpiresAt * 1000;
+    this.handshakeTimer = unrefTimeout(() => this.refuseHandshake('Handshake was canceled.'), deps.options.handshakeTimeoutMs);
   }
 
   get transportName(): HubTransport['name'] | null {
@@ -103,14 +128,15 @@ export class HubConnection implements ClientSession, HubCaller {
   /** Binds the WebSocket of a resuming stateful client: Sequence first, then every unacked record. */
   resume(transport: HubTransport): void {
     if (this.state !== 'detached' || !this.stateful) return;
-    this.clearTimer('detached');
+    this.detachedTimer = clear(this.detachedTimer);
     this.transport = transport;
     this.state = 'open';
+    this.lastReceivedAt = Date.now();
     this.splitter = new RecordSplitter(this.deps.options.maxMessageBytes);
     const { sequenceId, records } = this.stateful.resume();
     transport.send(record({ type: MessageType.Sequence, sequenceId }));
     for (const text of records) transport.send(text);
-    this.armKeepAlive();
+    this.lastSentAt = Date.now();
     this.scheduleAck();
   }
 
@@ -120,9 +146,7 @@ export class HubConnection implements ClientSession, HubCaller {
     this.transport = null;
     if (this.state === 'open' && this.stateful && !graceful) {
       this.state = 'detached';
-      this.clearTimer('keepAlive');
-      this.clearTimer('clientTimeout');
-      this.startTimer('detached', this.deps.options.statefulReconnectWindowMs, () => this.dispose());
+      this.detachedTimer = unrefTimeout(() => this.dispose(), this.deps.options.statefulReconnectWindowMs);
       return;
     }
     this.dispose();
@@ -131,7 +155,7 @@ export class HubConnection implements ClientSession, HubCaller {
   /** Text from the transport: zero or more records, possibly a partial one at the end. */
   receive(text: string): void {
     if (this.state === 'closed') return;
-    if (this.clientPinged) this.armClientTimeout();
+    this.lastReceivedAt = Date.now();
     let records: string[];
     try {
       records = this.splitter.push(text);
@@ -196,12 +220,30 @@ export class HubConnection implements ClientSession, HubCaller {
   rememberTempId(tempId: unknown): () => void {
     if (tempId === undefined || tempId === null) return () => {};
     const key = String(tempId);
-    this.tempIds.set(key, tempId);
-    return () => this.tempIds.delete(key);
+    const tempIds = (this.tempIds ??= new Map());
+    tempIds.set(key, tempId);
+    return () => tempIds.delete(key);
   }
 
   tempIdOf(clientMsgId: string): unknown {
-    return this.tempIds.get(clientMsgId) ?? clientMsgId;
+    return this.tempIds?.get(clientMsgId) ?? clientMsgId;
+  }
+
+  /** @internal called by the shared connection checks: token expiry, keep-alive ping, client timeout. */
+  check(now: number): void {
+    if (now >= this.accessExpiresAtMs) {
+      this.closeWith({ ...RECONNECT, error: hubErrorText('UNAUTHORIZED', 'the access token expired; reconnect with a fresh one') });
+      return;
+    }
+    if (this.state !== 'open' || !this.transport || this.transport.inherentKeepAlive) return;
+    if (this.clientPinged && now - this.lastReceivedAt > this.deps.options.clientTimeoutMs) {
+      this.closeWith({ ...RECONNECT, error: 'Server timeout elapsed without receiving a message from the client.' });
+      return;
+    }
+    if (now - this.lastSentAt >= this.deps.options.keepAliveIntervalMs) {
+      this.transport.send(record({ type: MessageType.Ping }));
+      this.lastSentAt = now;
+    }
   }
 
   echo(message: Message): void {
@@ -218,18 +260,15 @@ export class HubConnection implements ClientSession, HubCaller {
       this.refuseHandshake(result.error);
       return;
     }
-    this.clearTimer('handshake');
+    this.handshakeTimer = clear(this.handshakeTimer);
     if (this.deps.statefulRequested && result.version >= 2 && this.transport?.name === 'WebSockets') this.stateful = new StatefulBuffer();
     this.state = 'open';
     this.transport?.send(record({}));
-    this.armKeepAlive();
+    this.lastSentAt = Date.now();
+    this.inChecks = true;
+    CONNECTION_CHECKS.add(checkPeriodMs(this.deps.options), this);
     this.registered = true;
     this.deps.registry.add(this).catch((error) => this.deps.logger.error({ err: error, userId: this.userId }, 'signalr: registering a connection failed'));
-    const expiresAt = this.deps.accessExpiresAt;
-    if (expiresAt !== undefined) {
-      const inMs = Math.max(0, Math.min(expiresAt * 1000 - Date.now(), 2 ** 31 - 1));
-      this.startTimer('expiry', inMs, () => this.closeWith({ ...RECONNECT, error: hubErrorText('UNAUTHORIZED', 'the access token expired; reconnect with a fresh one') }));
-    }
   }
 
   private refuseHandshake(error: string): void {
@@ -264,10 +303,7 @@ export class HubConnection implements ClientSession, HubCaller {
         this.completeWithError(message.invocationId, 'VALIDATION_FAILED', `'${message.target}' is not a streaming hub method; use invoke`);
         return;
       case MessageType.Ping:
-        if (!this.clientPinged) {
-          this.clientPinged = true;
-          this.armClientTimeout();
-        }
+        this.clientPinged = true;
         return;
       case MessageType.Close:
         this.transport?.end();
@@ -325,7 +361,7 @@ export class HubConnection implements ClientSession, HubCaller {
     }
     if (this.state !== 'open' || !this.transport) return;
     this.transport.send(text);
-    this.armKeepAlive();
+    this.lastSentAt = Date.now();
     if (this.transport.bufferedBytes() > this.deps.options.maxBufferedBytes) this.close('backpressure');
   }
 
@@ -349,8 +385,10 @@ export class HubConnection implements ClientSession, HubCaller {
   private dispose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.handshakeTimer = clear(this.handshakeTimer);
+    this.detachedTimer = clear(this.detachedTimer);
+    this.ackTimer = clear(this.ackTimer);
+    if (this.inChecks) CONNECTION_CHECKS.delete(checkPeriodMs(this.deps.options), this);
     this.transport = null;
     if (this.registered) {
       this.deps.registry.remove(this).catch((error) => this.deps.logger.error({ err: error, userId: this.userId }, 'signalr: unregistering a connection failed'));
@@ -358,42 +396,25 @@ export class HubConnection implements ClientSession, HubCaller {
     this.deps.onDisposed(this);
   }
 
-  private armKeepAlive(): void {
-    if (!this.transport || this.transport.inherentKeepAlive) return;
-    this.startTimer('keepAlive', this.deps.options.keepAliveIntervalMs, () => {
-      if (this.state !== 'open' || !this.transport) return;
-      this.transport.send(record({ type: MessageType.Ping }));
-      this.armKeepAlive();
-    });
-  }
-
-  private armClientTimeout(): void {
-    if (!this.transport || this.transport.inherentKeepAlive) return;
-    this.startTimer('clientTimeout', this.deps.options.clientTimeoutMs, () =>
-      this.closeWith({ ...RECONNECT, error: 'Server timeout elapsed without receiving a message from the client.' }),
-    );
-  }
-
   private scheduleAck(): void {
-    if (this.timers.has('ack')) return;
-    this.startTimer('ack', this.deps.options.ackIntervalMs, () => {
-      this.timers.delete('ack');
+    if (this.ackTimer) return;
+    this.ackTimer = unrefTimeout(() => {
+      this.ackTimer = null;
       if (this.state !== 'open' || !this.transport || !this.stateful) return;
       const sequenceId = this.stateful.takeAck();
       if (sequenceId !== null) this.transport.send(record({ type: MessageType.Ack, sequenceId }));
-    });
+    }, this.deps.options.ackIntervalMs);
   }
+}
 
-  private startTimer(name: TimerName, ms: number, run: () => void): void {
-    this.clearTimer(name);
-    const timer = setTimeout(run, ms);
-    timer.unref();
-    this.timers.set(name, timer);
-  }
+function unrefTimeout(run: () => void, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(run, ms);
+  timer.unref();
+  return timer;
+}
 
-  private clearTimer(name: TimerName): void {
-    const timer = this.timers.get(name);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(name);
-  }
+/** Clears the timer, if any; returns null for the field that held it. */
+function clear(timer: NodeJS.Timeout | null): null {
+  if (timer) clearTimeout(timer);
+  return null;
 }
