@@ -13,6 +13,8 @@ import type { SignalROptions } from './signalr-options.js';
 /** What the negotiate route, the HTTP transports and the WebSocket upgrade share. */
 export class SignalRRuntime {
   closing = false;
+  /** One callback for every connection, rather than a closure made for each. */
+  private readonly retire = (connection: HubConnection): void => this.deps.table.retire(connection);
   /** Connections with a POST being read: a concurrent one gets 409. */
   readonly posting = new Set<string>();
 
@@ -55,7 +57,7 @@ export class SignalRRuntime {
       registry: this.deps.registry,
       metrics: this.deps.metrics,
       logger: this.deps.logger,
-      onDisposed: (c) => table.retire(c),
+      onDisposed: this.retire,
     });
     const transport = bind(connection);
     table.set(connection, transport);

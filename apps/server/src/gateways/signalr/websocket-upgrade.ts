@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { ErrorCode } from '@parley/protocol';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,6 +9,7 @@ import { ConnectionTokens } from './connection-token.js';
 import { hubRefusal } from './hub-errors.js';
 import { accessTokenOf, queryOf } from '../request-query.js';
 import type { HubConnection } from './hub-connection.js';
+import type { TransportEvents } from './hub-transport.js';
 import type { SignalRRuntime } from './signalr-runtime.js';
 import { HubWebSocketTransport } from './hub-websocket-transport.js';
 
@@ -88,12 +90,31 @@ export function webSocketUpgrade(runtime: SignalRRuntime) {
  * long as the connection lasts.
  */
 function webSocketTransport(ws: WebSocket, connection: HubConnection): HubWebSocketTransport {
-  const transport: HubWebSocketTransport = new HubWebSocketTransport(ws, {
-    onData: (text) => connection.receive(text),
-    onRefused: (code, message) => connection.refuse(code, message),
-    onGone: (graceful) => connection.transportGone(transport, graceful),
-  });
-  return transport;
+  const events = new WebSocketEvents(connection);
+  events.transport = new HubWebSocketTransport(ws, events);
+  return events.transport;
+}
+
+/**
+ * A WebSocket's events, passed on to its connection: methods on one small object rather than
+ * three closures and their scope, which every idle connection kept for its life.
+ */
+class WebSocketEvents implements TransportEvents {
+  transport: HubWebSocketTransport | null = null;
+
+  constructor(private readonly connection: HubConnection) {}
+
+  onData(text: string): void {
+    this.connection.receive(text);
+  }
+
+  onRefused(code: ErrorCode, message: string): void {
+    this.connection.refuse(code, message);
+  }
+
+  onGone(graceful: boolean): void {
+    if (this.transport) this.connection.transportGone(this.transport, graceful);
+  }
 }
 
 function refuse(socket: Duplex, status: number): void {
