@@ -11,8 +11,9 @@ export interface SqlBackend {
 }
 
 /**
- * The two databases every storage behaviour suite runs on: embedded PGlite (`memory://`) and a
- * real PostgreSQL server (a fresh database, dropped afterwards), so one suite proves both.
+ * The databases every storage behaviour suite runs on: embedded PGlite (`memory://`) on this
+ * thread and in a worker thread, and a real PostgreSQL server (a fresh database, dropped
+ * afterwards), so one suite proves all of them.
  */
 export const SQL_BACKENDS: readonly SqlBackend[] = [
   {
@@ -20,6 +21,14 @@ export const SQL_BACKENDS: readonly SqlBackend[] = [
     available: true,
     async open() {
       const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
+      return { db, dispose: () => db.close() };
+    },
+  },
+  {
+    name: 'PGlite in a worker thread (memory://)',
+    available: true,
+    async open() {
+      const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://', pgliteWorker: true });
       return { db, dispose: () => db.close() };
     },
   },
