@@ -8,7 +8,6 @@
  *   two-node     one node against two nodes joined by Redis
  *
  * Flags: --phases=closed,open,connections,two-node  --targets=raw,socketio,postgres,pglite
- *        (also pglite-worker: embedded PGlite in a worker thread)
  *        --connections=10000 (or BENCH_CONNECTIONS)  --rounds=1 (targets interleaved per round;
  *        the table shows medians)  --measure=8 (seconds per run, after 2 s of warm-up)
  *        --baseline-checkout=DIR (adds "postgres-a": Parley from another checkout of this
@@ -50,7 +49,6 @@ const ALL_TARGETS: TargetSpec[] = [
   { key: 'socketio', label: 'Socket.IO 4 relay', mode: 'socketio' },
   { key: 'postgres', label: 'Parley, PostgreSQL', mode: 'parley' },
   { key: 'pglite', label: 'Parley, embedded PGlite', mode: 'parley' },
-  { key: 'pglite-worker', label: 'Parley, embedded PGlite in a worker thread', mode: 'parley' },
 ];
 if (flags['baseline-checkout']) {
   targetKeys.add('postgres-a');
@@ -199,11 +197,9 @@ async function connectionPhase(): Promise<void> {
 
 async function startTarget(target: TargetSpec): Promise<RunningServer> {
   if (target.mode !== 'parley') return startServer(target.mode, process.env);
-  const embedded = target.key === 'pglite' || target.key === 'pglite-worker';
-  const database = await scratchDatabase(embedded ? undefined : databaseUrl);
+  const database = await scratchDatabase(target.key === 'pglite' ? undefined : databaseUrl);
   cleanups.push(database.drop);
-  const env = embedded ? { ...database.env, PARLEY_PGLITE_WORKER: String(target.key === 'pglite-worker') } : database.env;
-  return startServer('parley', parleyEnv(secret, env), target.checkout, flags['cpu-prof']);
+  return startServer('parley', parleyEnv(secret, database.env), target.checkout, flags['cpu-prof']);
 }
 
 function print(): void {

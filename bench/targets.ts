@@ -6,7 +6,7 @@ import { createScratchDatabase } from './scratch-database.js';
 import type { ServerMode } from './processes.js';
 import type { Framing, LoadTarget } from './stomp-load.js';
 
-export type TargetKey = 'raw' | 'socketio' | 'postgres' | 'pglite' | 'pglite-worker' | 'postgres-a';
+export type TargetKey = 'raw' | 'socketio' | 'postgres' | 'pglite' | 'postgres-a';
 
 export interface TargetSpec {
   key: TargetKey;

@@ -204,8 +204,6 @@ export interface Config {
   databaseUrl: string | null;
   /** Directory for the embedded database and media, or `memory://`. */
   dataDir: string;
-  /** Embedded PGlite runs in a worker thread rather than on the event loop. */
-  pgliteWorker: boolean;
   redisUrl: string | null;
   /** Key prefix for everything this deployment keeps in Redis (tests isolate with it). */
   redisPrefix: string;
@@ -451,7 +449,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     host: text(env, 'HOST') ?? '0.0.0.0',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: text(env, 'PARLEY_DATA_DIR') ?? './data',
-    pgliteWorker: flag(env, 'PARLEY_PGLITE_WORKER', false),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: text(env, 'PARLEY_REDIS_PREFIX') ?? 'parley:',
     presenceTtlMs: integer(env, 'PARLEY_PRESENCE_TTL_MS', 30_000, 300, 3_600_000),

@@ -11,9 +11,8 @@ export interface SqlBackend {
 }
 
 /**
- * The databases every storage behaviour suite runs on: embedded PGlite (`memory://`) on this
- * thread and in a worker thread, and a real PostgreSQL server (a fresh database, dropped
- * afterwards), so one suite proves all of them.
+ * The two databases every storage behaviour suite runs on: embedded PGlite (`memory://`) and a
+ * real PostgreSQL server (a fresh database, dropped afterwards), so one suite proves both.
  */
 export const SQL_BACKENDS: readonly SqlBackend[] = [
   {
@@ -21,14 +20,6 @@ export const SQL_BACKENDS: readonly SqlBackend[] = [
     available: true,
     async open() {
       const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
-      return { db, dispose: () => db.close() };
-    },
-  },
-  {
-    name: 'PGlite in a worker thread (memory://)',
-    available: true,
-    async open() {
-      const db = await openDatabase({ databaseUrl: null, dataDir: 'memory://', pgliteWorker: true });
       return { db, dispose: () => db.close() };
     },
   },
