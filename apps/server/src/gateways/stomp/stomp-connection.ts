@@ -31,6 +31,8 @@ export interface StompConnectionDeps {
   logger: FastifyBaseLogger;
   metrics: Metrics;
   options: Readonly<StompConfig>;
+  /** Called once when a connection has ended, whichever side ended it: one callback for the door, not one per connection. */
+  onFinished(connection: StompConnection): void;
 }
 
 const CLIENT_COMMANDS = new Set(['SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT']);
@@ -71,7 +73,6 @@ export class StompConnection implements ClientSession, ExpiringSession, Heartbea
   private messageCounter = 0;
   private registered: Promise<void> | null = null;
   private readonly wireId: string;
-  private readonly closedCallbacks: (() => void)[] = [];
   /** Made by the first SEND: a connection that only listens never needs it. */
   private commandContext: StompCommandContext | null = null;
   /** Ends a connection that has not completed CONNECT in time (an idle or stalled socket holds resources). */
@@ -102,12 +103,6 @@ export class StompConnection implements ClientSession, ExpiringSession, Heartbea
 
   get isClosed(): boolean {
     return this.phase === 'closed';
-  }
-
-  /** Runs once the connection has ended, whichever side ended it. */
-  onClosed(callback: () => void): void {
-    if (this.phase === 'closed') callback();
-    else this.closedCallbacks.push(callback);
   }
 
   /** Bytes from the transport: any slice of the frame stream. */
@@ -434,7 +429,7 @@ export class StompConnection implements ClientSession, ExpiringSession, Heartbea
         .then(() => this.deps.registry.remove(this))
         .catch((error: unknown) => this.deps.logger.error({ err: error }, 'unregistering a STOMP session failed'));
     }
-    for (const callback of this.closedCallbacks.splice(0)) callback();
+    this.deps.onFinished(this);
   }
 }
 

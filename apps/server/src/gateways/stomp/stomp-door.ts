@@ -31,7 +31,7 @@ export class StompDoor implements Door {
 
   constructor(private readonly context: DoorContext) {
     const { config } = context;
-    this.deps = { registry: context.registry, commands: commandHandlers(context.services, context.metrics), auth: context.auth, logger: context.logger, metrics: context.metrics, options: config.stomp };
+    this.deps = { registry: context.registry, commands: commandHandlers(context.services, context.metrics), auth: context.auth, logger: context.logger, metrics: context.metrics, options: config.stomp, onFinished: (connection) => this.connections.delete(connection) };
     this.wss = new WebSocketServer({
       noServer: true,
       // Frames over the reassembly cap still get a STOMP ERROR; far larger messages are cut by ws (1009).
@@ -83,16 +83,20 @@ export class StompDoor implements Door {
   private attach(ws: WebSocket, connection: StompConnection): void {
     ws.on('message', (data) => connection.receive(rawDataBytes(data)));
     ws.on('close', () => connection.transportClosed());
-    ws.on('error', () => ws.terminate());
+    ws.on('error', terminateSocket);
   }
 
   private open(transport: ClosableTransport, request: IncomingMessage): StompConnection {
     const id = `${this.context.config.nodeId}-stomp-${++this.nextId}`;
     const connection = new StompConnection(id, transport, this.deps, queryToken(request.url));
     this.connections.add(connection);
-    connection.onClosed(() => this.connections.delete(connection));
     return connection;
   }
+}
+
+/** A socket's error listener, shared by all sockets: the emitter calls it with the socket as `this`. */
+function terminateSocket(this: WebSocket): void {
+  this.terminate();
 }
 
 /** Opens the STOMP door (the DOORS entry). */
