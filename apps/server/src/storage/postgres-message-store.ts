@@ -67,7 +67,7 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   /**
-   * The whole batch in one round trip: the `parley_append_messages` function (migrations 4 and 6)
+   * The whole batch in one round trip: the `parley_append_messages` function (migrations 4, 6 and 14)
    * checks, numbers, inserts and logs every item in one statement, hence one implicit
    * transaction; the limits on strangers are counted there, under the conversation and user locks. Repeats of a (sender, clientMsgId) within the batch never reach it: they take
    * the outcome of their first occurrence.

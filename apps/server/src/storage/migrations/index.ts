@@ -9,6 +9,7 @@ import { sql as messageSearch } from './0010-message-search.js';
 import { sql as outbox } from './0011-outbox.js';
 import { sql as pushRegistrations } from './0012-push-registrations.js';
 import { sql as searchRecentWalk } from './0013-search-recent-walk.js';
+import { sql as appendWithoutReadBack } from './0014-append-without-read-back.js';
 
 /** Append-only: never edit a shipped migration; add the next number. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 11, name: 'outbox', sql: outbox },
   { version: 12, name: 'push-registrations', sql: pushRegistrations },
   { version: 13, name: 'search-recent-walk', sql: searchRecentWalk },
+  { version: 14, name: 'append-without-read-back', sql: appendWithoutReadBack },
 ];
