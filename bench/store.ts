@@ -7,7 +7,8 @@
  * postgres://postgres@127.0.0.1:5432/test), created for each run and dropped afterwards.
  * Knobs: BENCH_MESSAGES (batched run size), BENCH_PRODUCERS (concurrent senders), BENCH_USERS,
  * BENCH_ONLY=batched (skip the slower runs, for profiling), BENCH_OUTBOX=on (below),
- * BENCH_DROP_INDEXES=name,name (PostgreSQL: drop these indexes first, to see what each costs a send).
+ * BENCH_DROP_INDEXES=name,name (PostgreSQL: drop these indexes first, to see what each costs a send);
+ * the batching follows the server's PARLEY_WRITE_BATCH_MAX and PARLEY_WRITE_CONCURRENCY.
  *
  * Then, on PostgreSQL, the latency of one batch by its size: one caller, one `appendBatch` at a
  * time (the statement and its commit), beside a `SELECT 1` round trip — the floor a lone message
@@ -54,8 +55,10 @@ const DROPPED_INDEXES = (process.env.BENCH_DROP_INDEXES ?? '').split(',').filter
 const CONVERSATIONS = USERS * 2;
 /** The batching the server runs with by default (PARLEY_WRITE_BATCH_MAX / PARLEY_WRITE_CONCURRENCY). */
 const PRODUCTION_BATCH = (() => {
-  const defaults = loadConfig({});
-  return { maxBatch: defaults.writeBatchMax, concurrency: defaults.writeConcurrency };
+  // The server's settings, so that PARLEY_WRITE_BATCH_MAX / PARLEY_WRITE_CONCURRENCY can be tried here too.
+  const { PARLEY_WRITE_BATCH_MAX, PARLEY_WRITE_CONCURRENCY } = process.env;
+  const config = loadConfig({ PARLEY_DATA_DIR: 'memory://', ...(PARLEY_WRITE_BATCH_MAX ? { PARLEY_WRITE_BATCH_MAX } : {}), ...(PARLEY_WRITE_CONCURRENCY ? { PARLEY_WRITE_CONCURRENCY } : {}) });
+  return { maxBatch: config.writeBatchMax, concurrency: config.writeConcurrency };
 })();
 
 interface Result {
