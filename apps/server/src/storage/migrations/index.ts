@@ -10,6 +10,7 @@ import { sql as outbox } from './0011-outbox.js';
 import { sql as pushRegistrations } from './0012-push-registrations.js';
 import { sql as searchRecentWalk } from './0013-search-recent-walk.js';
 import { sql as appendWithoutReadBack } from './0014-append-without-read-back.js';
+import { sql as roomForInPlaceUpdates } from './0015-room-for-in-place-updates.js';
 
 /** Append-only: never edit a shipped migration; add the next number. */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 12, name: 'push-registrations', sql: pushRegistrations },
   { version: 13, name: 'search-recent-walk', sql: searchRecentWalk },
   { version: 14, name: 'append-without-read-back', sql: appendWithoutReadBack },
+  { version: 15, name: 'room-for-in-place-updates', sql: roomForInPlaceUpdates },
 ];
