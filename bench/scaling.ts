@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../apps/server/src/storage/open-database.js';
+import { latencies, quantiles } from './latencies.js';
 import { startServer } from './processes.js';
 import { DEEP_MESSAGES, DEEP_PAIR, fillScalingData, HEAVY_CONVERSATIONS, HEAVY_USER } from './scaling-data.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -68,7 +69,7 @@ try {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
     const figures: Figure[] = [];
     const time = async (label: string, request: () => Promise<unknown>, note?: string) => {
-      figures.push({ label, ...(await latencies(request)), ...(note ? { note } : {}) });
+      figures.push({ label, ...(await latencies(ROUNDS, WARMUP, request)), ...(note ? { note } : {}) });
       console.error(`[scaling] ${label}: done`);
     };
 
@@ -140,20 +141,3 @@ try {
   await scratch.drop();
 }
 process.exit(0);
-
-async function latencies(request: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < WARMUP; i++) await request();
-  const samples: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const started = performance.now();
-    await request();
-    samples.push(performance.now() - started);
-  }
-  return quantiles(samples);
-}
-
-function quantiles(samples: number[]): { p50: number; p99: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { p50: at(0.5), p99: at(0.99) };
-}

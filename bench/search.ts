@@ -18,7 +18,7 @@
  * pg_trgm alternative — a GIN index over (sender_id, receiver_id, content gin_trgm_ops) with
  * btree_gin — and time the same terms with ILIKE, as docs/performance.md compares them).
  */
-import { performance } from 'node:perf_hooks';
+import { latencies, timed } from './latencies.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { openDatabase } from '../apps/server/src/storage/open-database.js';
 import { PostgresMessageSearch, RECENT_SEARCH_SQL, RECENT_WALK_ROWS, SEARCH_SQL } from '../apps/server/src/storage/postgres-message-search.js';
@@ -92,23 +92,8 @@ interface BackendResult {
   trgm?: { buildSeconds: number; bytes: number; terms: TermResult[]; plan: string };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
-
-async function latencies(rounds: number, work: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < Math.min(10, rounds); i++) await work();
-  const samples: number[] = [];
-  for (let i = 0; i < rounds; i++) samples.push(await timed(work));
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-}
 
 /**
  * Fills the schema with `total` messages: the searcher's 10,000 and the rest among other users,
@@ -197,8 +182,8 @@ async function measure(backend: string, db: SqlClient, messages: number): Promis
       `SELECT count(*)::int AS n FROM (${SEARCH_SQL}) AS found`,
       [SEARCHER, SEARCHER, q, null, null],
     );
-    const { p50, p99 } = await latencies(ROUNDS, () => search.search({ userId: SEARCHER, text: q, peerId: null, beforeId: null, limit: 21 }));
-    const indexOnly = await latencies(ROUNDS, () => db.query(SEARCH_SQL, [SEARCHER, SEARCHER, q, null, 21]));
+    const { p50, p99 } = await latencies(ROUNDS, Math.min(10, ROUNDS), () => search.search({ userId: SEARCHER, text: q, peerId: null, beforeId: null, limit: 21 }));
+    const indexOnly = await latencies(ROUNDS, Math.min(10, ROUNDS), () => db.query(SEARCH_SQL, [SEARCHER, SEARCHER, q, null, 21]));
     terms.push({ label, q, hits, p50, p99, indexOnly });
     console.error(`${backend}: ${label} (${q}): ${hits} hits, p50 ${ms(p50)}, p99 ${ms(p99)}; index only p50 ${ms(indexOnly.p50)}, p99 ${ms(indexOnly.p99)}`);
   }
@@ -206,8 +191,8 @@ async function measure(backend: string, db: SqlClient, messages: number): Promis
   const firstPage = await search.search({ userId: SEARCHER, text: '信号', peerId: null, beforeId: null, limit: 20 });
   const before = firstPage[firstPage.length - 1]?.message.id ?? null;
   const peerAndPage = [
-    { label: 'common zh, one peer', ...(await latencies(ROUNDS, () => search.search({ userId: SEARCHER, text: '信号', peerId: SEARCHER + 1, beforeId: null, limit: 20 }))) },
-    { label: 'common zh, second page', ...(await latencies(ROUNDS, () => search.search({ userId: SEARCHER, text: '信号', peerId: null, beforeId: before, limit: 20 }))) },
+    { label: 'common zh, one peer', ...(await latencies(ROUNDS, Math.min(10, ROUNDS), () => search.search({ userId: SEARCHER, text: '信号', peerId: SEARCHER + 1, beforeId: null, limit: 20 }))) },
+    { label: 'common zh, second page', ...(await latencies(ROUNDS, Math.min(10, ROUNDS), () => search.search({ userId: SEARCHER, text: '信号', peerId: null, beforeId: before, limit: 20 }))) },
   ];
   const plans = [
     { label: 'common zh, 2 chars (信号)', plan: await plan(db, SEARCH_SQL, [SEARCHER, SEARCHER, '信号', null, 21]) },
@@ -246,7 +231,7 @@ async function measureTrgm(db: SqlClient): Promise<NonNullable<BackendResult['tr
         `SELECT count(*)::int AS n FROM messages m WHERE (m.sender_id = $1 OR m.receiver_id = $1) AND m.content ILIKE $2 AND m.message_type IN ('TEXT', 'CUSTOM') AND m.status = 'NORMAL'`,
         [SEARCHER, pattern(q)],
       );
-      const { p50, p99 } = await latencies(ROUNDS, () => db.query(sql, [SEARCHER, pattern(q)]));
+      const { p50, p99 } = await latencies(ROUNDS, Math.min(10, ROUNDS), () => db.query(sql, [SEARCHER, pattern(q)]));
       terms.push({ label, q, hits, p50, p99 });
       console.error(`postgres pg_trgm: ${label} (${q}): ${hits} hits, p50 ${ms(p50)}, p99 ${ms(p99)}`);
     }

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
+import { latencies } from './latencies.js';
 import { createScratchDatabase } from './scratch-database.js';
 import { loadConfig } from '../apps/server/src/config.js';
 import { createRealtimeBackends } from '../apps/server/src/realtime/realtime-backends.js';
@@ -202,18 +203,9 @@ async function main(): Promise<void> {
 /** One `appendBatch` at a time, by batch size, each of new messages between existing users. */
 async function batchLatencies(): Promise<void> {
   const rounds = 400;
-  const quantiles = (samples: number[]) => {
-    const sorted = [...samples].sort((a, b) => a - b);
-    return `p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]!.toFixed(2)} ms`;
-  };
-  const timed = async (work: () => Promise<unknown>) => {
-    const samples: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const started = performance.now();
-      await work();
-      samples.push(performance.now() - started);
-    }
-    return quantiles(samples);
+  const timedBatches = async (work: () => Promise<unknown>) => {
+    const { p50, p99 } = await latencies(rounds, 0, work);
+    return `p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`;
   };
   await withScratchDatabase(async (url) => {
     const db = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
@@ -229,8 +221,8 @@ async function batchLatencies(): Promise<void> {
       // Unmeasured: creates the conversations, so the measured batches only append.
       while (n < CONVERSATIONS) await store.appendBatch(batch(64));
       console.log('\nOne batch at a time (PostgreSQL; statement and commit):');
-      console.log(`  SELECT 1 round trip: ${await timed(() => db.query('SELECT 1'))}`);
-      for (const size of [1, 4, 16, 64, 256]) console.log(`  batch of ${String(size).padStart(3)}: ${await timed(() => store.appendBatch(batch(size)))}`);
+      console.log(`  SELECT 1 round trip: ${await timedBatches(() => db.query('SELECT 1'))}`);
+      for (const size of [1, 4, 16, 64, 256]) console.log(`  batch of ${String(size).padStart(3)}: ${await timedBatches(() => store.appendBatch(batch(size)))}`);
     } finally {
       await db.close();
     }
