@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type Locale, type MessageKey } from '../src/i18n.js';
-import { api, devToken, ensureWebBuilt, eventually, launchChromium, sendTexts, signedInPage, startServer, type TestServer } from './support.js';
+import { api, devToken, ensureWebBuilt, eventually, launchChromium, openChat, send, sendTexts, signedInPage, startServer, type TestServer } from './support.js';
 
 /** `PARLEY_SCREENSHOTS=1` refreshes docs/screenshots; otherwise they go to a temporary folder. */
 const screenshots = process.env.PARLEY_SCREENSHOTS
@@ -18,17 +18,6 @@ let browser: Browser;
 interface ListedConversation {
   peer: { id: number };
   pinned: boolean;
-}
-
-async function openChat(page: Page, locale: Locale, peerId: number): Promise<void> {
-  await page.getByRole('textbox', { name: translate(locale, 'newChat') }).fill(String(peerId));
-  await page.getByRole('button', { name: translate(locale, 'open') }).click();
-}
-
-async function send(page: Page, locale: Locale, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: translate(locale, 'messageInput') });
-  await box.fill(text);
-  await box.press('Enter');
 }
 
 /** The message whose own text (not a quote of it) shows `text`. */

@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type Locale, type MessageKey } from '../src/i18n.js';
-import { api, devToken, ensureWebBuilt, eventually, launchChromium, signedInPage, startServer, type TestServer } from './support.js';
+import { api, devToken, ensureWebBuilt, eventually, launchChromium, openChat, send, signedInPage, startServer, type TestServer } from './support.js';
 
 const ADMIN_TOKEN = 'safety-e2e-admin-token-0123456789';
 const BLOCKED_WORD = 'forbiddenword';
@@ -16,17 +16,6 @@ interface AdminReportItem {
   reason: string;
   messageIds: number[];
   note: string | null;
-}
-
-async function openChat(page: Page, locale: Locale, peerId: number): Promise<void> {
-  await page.getByRole('textbox', { name: translate(locale, 'newChat') }).fill(String(peerId));
-  await page.getByRole('button', { name: translate(locale, 'open') }).click();
-}
-
-async function send(page: Page, locale: Locale, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: translate(locale, 'messageInput') });
-  await box.fill(text);
-  await box.press('Enter');
 }
 
 async function conversationMenu(page: Page, locale: Locale, item: MessageKey): Promise<void> {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { translate, type Locale } from '../src/i18n.js';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const serverSrc = fileURLToPath(new URL('../../server/src/', import.meta.url));
@@ -82,4 +83,17 @@ export async function api<T>(baseUrl: string, token: string, method: string, pat
 /** Sends `count` text messages "`prefix` 1`suffix`" … "`prefix` count`suffix`" over REST. */
 export async function sendTexts(baseUrl: string, token: string, receiverId: number, prefix: string, count: number, suffix = ''): Promise<void> {
   for (let i = 1; i <= count; i++) await api(baseUrl, token, 'POST', '/messages', { receiverId, messageType: 'TEXT', content: `${prefix} ${i}${suffix}`, clientMsgId: randomUUID() });
+}
+
+/** Opens the conversation with `peerId` from the sidebar's new-chat box. */
+export async function openChat(page: Page, locale: Locale, peerId: number): Promise<void> {
+  await page.getByRole('textbox', { name: translate(locale, 'newChat') }).fill(String(peerId));
+  await page.getByRole('button', { name: translate(locale, 'open') }).click();
+}
+
+/** Types `text` into the open conversation's message box and sends it with Enter. */
+export async function send(page: Page, locale: Locale, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: translate(locale, 'messageInput') });
+  await box.fill(text);
+  await box.press('Enter');
 }
